@@ -1,0 +1,116 @@
+"""Settings, read once from the environment and passed in."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org"
+DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+DEFAULT_DATABASE_URL = "sqlite:///iop_companion.sqlite3"
+DEFAULT_TIMEZONE = "America/New_York"
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message names the variable in plain words."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot reads from its environment."""
+
+    telegram_token: str | None
+    database_url: str
+    api_base_url: str
+    bot_username: str | None
+    content_dir: Path
+    staff_ids: frozenset[int]
+    default_timezone: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read and check every setting; raise SettingsError naming the first bad one."""
+        env = os.environ if env is None else env
+        return cls(
+            telegram_token=_token(env.get("TELEGRAM_BOT_TOKEN", "").strip() or None),
+            database_url=database_url(env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL),
+            api_base_url=_api_base_url(env.get("TELEGRAM_API_BASE_URL", "").strip()),
+            bot_username=env.get("TELEGRAM_BOT_USERNAME", "").strip().lstrip("@") or None,
+            content_dir=_content_dir(env.get("CONTENT_DIR", "").strip()),
+            staff_ids=_staff_ids(env.get("STAFF_TELEGRAM_IDS", "")),
+            default_timezone=_timezone(env.get("PROGRAM_TIMEZONE", "").strip() or DEFAULT_TIMEZONE),
+        )
+
+
+def _token(value: str | None) -> str | None:
+    if value is None:
+        return None
+    bot_id, _, secret = value.partition(":")
+    if not bot_id.isdigit() or len(secret) < 20:
+        raise SettingsError(
+            "TELEGRAM_BOT_TOKEN does not look like a bot token (expected '123456:ABC...' "
+            "from @BotFather)"
+        )
+    return value
+
+
+def database_url(value: str) -> str:
+    """Normalise hosting-style URLs: postgres:// and postgresql:// both mean psycopg 3."""
+    scheme, sep, rest = value.partition("://")
+    if not sep:
+        raise SettingsError(f"DATABASE_URL is not a database URL: {value.split('@')[-1]!r}")
+    scheme = scheme.lower()
+    if scheme in {"postgres", "postgresql", "postgresql+psycopg"}:
+        return f"postgresql+psycopg://{rest}"
+    if scheme == "sqlite":
+        return value
+    raise SettingsError(
+        f"DATABASE_URL uses {scheme!r}; use sqlite:///file.sqlite3 or postgres://user@host/db"
+    )
+
+
+def _api_base_url(value: str) -> str:
+    if not value:
+        return DEFAULT_API_BASE_URL
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise SettingsError(
+            f"TELEGRAM_API_BASE_URL must be an http(s) address like http://127.0.0.1:8081, "
+            f"not {value!r}"
+        )
+    return value.rstrip("/")
+
+
+def _content_dir(value: str) -> Path:
+    path = Path(value) if value else DEFAULT_CONTENT_DIR
+    if not path.is_dir():
+        raise SettingsError(f"CONTENT_DIR {str(path)!r} is not a folder")
+    return path
+
+
+def _staff_ids(value: str) -> frozenset[int]:
+    ids: set[int] = set()
+    for part in value.replace(" ", "").split(","):
+        if not part:
+            continue
+        if not part.isdigit():
+            raise SettingsError(
+                f"STAFF_TELEGRAM_IDS must be numeric Telegram ids separated by commas; "
+                f"{part!r} is not one"
+            )
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"PROGRAM_TIMEZONE {value!r} is not a time zone name like America/Chicago"
+        ) from None
+    return value

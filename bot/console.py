@@ -1,0 +1,62 @@
+"""The terminal preview: the same engine, content and database, buttons as numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TextIO
+
+from bot.engine.companion import Companion
+from bot.engine.types import Button, Incoming, Kind, Reply
+
+PREVIEW_USER_ID = 1
+PROMPT = "> "
+BANNER = (
+    "IOP Companion, terminal preview. Type what you would send on Telegram; "
+    "type a number to tap a button. Ctrl-D or /quit ends."
+)
+
+
+def parse_line(line: str, buttons: Sequence[Button]) -> Incoming | None:
+    """What a typed line means: a command, a numbered button, or text."""
+    text = line.strip()
+    if text.startswith("/"):
+        name, _, rest = text[1:].partition(" ")
+        if name.lower() == "start":
+            return Incoming(Kind.START, rest.strip())
+        return Incoming(Kind.COMMAND, name.lower())
+    if text.isdigit() and 1 <= int(text) <= len(buttons):
+        return Incoming(Kind.BUTTON, buttons[int(text) - 1].data)
+    return Incoming(Kind.TEXT, text) if text else None
+
+
+def show(replies: Sequence[Reply], out: TextIO) -> list[Button]:
+    """Print replies; number every button across them, in order."""
+    buttons: list[Button] = []
+    for reply in replies:
+        out.write(f"\n{reply.text}\n")
+        for row in reply.buttons:
+            for button in row:
+                buttons.append(button)
+                out.write(f"  [{len(buttons)}] {button.label}\n")
+    out.flush()
+    return buttons
+
+
+def run_preview(
+    companion: Companion, stdin: TextIO, out: TextIO, *, user_id: int = PREVIEW_USER_ID
+) -> None:
+    """Chat in the terminal until end of input; starts with /start like a new chat."""
+    out.write(BANNER + "\n")
+    buttons = show(companion.handle(user_id, Incoming(Kind.START)), out)
+    while True:
+        for _, replies in companion.due_reminders(telegram_id=user_id):
+            buttons = show(replies, out)
+        out.write(PROMPT)
+        out.flush()
+        line = stdin.readline()
+        if not line or line.strip() == "/quit":
+            out.write("\nBye for now.\n")
+            return
+        incoming = parse_line(line, buttons)
+        if incoming is not None:
+            buttons = show(companion.handle(user_id, incoming), out)

@@ -1,0 +1,159 @@
+"""The shape of every content file; editors' mistakes become plain-words errors."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Id = str
+# What a step stores when it asks for free text.
+AskField = Literal["preferred_name", "timezone", "message_time"]
+# What choosing an option does besides moving on.
+Action = Literal["consent_agree", "consent_decline", "stop_messages"]
+
+
+class Strict(BaseModel):
+    """Unknown fields are errors, so a typo never silently drops text."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Option(Strict):
+    """A button on a choice, quiz or ask step."""
+
+    label: str = Field(min_length=1)
+    goto: str | None = None
+    do: Action | None = None
+    reply: str | None = None
+    correct: bool = False
+    value: str | None = None
+
+
+class Step(Strict):
+    """One message of a flow and what the participant can do with it."""
+
+    id: Id = Field(pattern=r"^[a-z0-9_]{1,24}$")
+    kind: Literal["card", "choice", "quiz", "ask"] = "card"
+    text: str = Field(min_length=1)
+    options: tuple[Option, ...] = ()
+    ask: AskField | None = None
+    reply: str | None = None
+    skip: bool = False
+    next: str | None = None
+
+
+class Flow(Strict):
+    """A sequence of steps: consent, orientation, a lesson, an exercise, a menu page."""
+
+    version: int = Field(ge=1)
+    id: Id = Field(pattern=r"^[a-z0-9_]{1,20}$")
+    title: str = Field(min_length=1)
+    can_pause: bool = True
+    steps: tuple[Step, ...] = Field(min_length=1)
+
+
+class ReminderChoice(Strict):
+    label: str = Field(min_length=1)
+    hours: int = Field(ge=1, le=72)
+
+
+class MenuItem(Strict):
+    id: Id = Field(pattern=r"^[a-z0-9_]{1,20}$")
+    label: str = Field(min_length=1)
+    goto: str
+
+
+class Texts(Strict):
+    """Every message the bot sends outside flows; each one is required."""
+
+    help: str
+    crisis: str
+    carry_on: str
+    welcome_back: str
+    menu: str
+    menu_locked: str
+    stopped: str
+    resumed: str
+    paused_reply: str
+    stale_button: str
+    unknown_button: str
+    use_buttons: str
+    not_text: str
+    edited: str
+    unknown_command: str
+    name_invalid: str
+    timezone_invalid: str
+    time_invalid: str
+    remind_when: str
+    remind_set: str
+    reminder: str
+    language_pick: str
+    language_set: str
+    language_only: str
+    language_after_consent: str
+    invite_linked: str
+    invite_used: str
+    invite_unknown: str
+    plan: str
+    error: str
+    name_fallback: str
+    not_set: str
+
+
+class Buttons(Strict):
+    """Labels of the buttons the bot adds by itself."""
+
+    next: str
+    back: str
+    later: str
+    skip: str
+    finish: str
+    carry_on: str
+    menu: str
+
+
+class Messages(Strict):
+    """Everything the bot says outside flows, in one language."""
+
+    version: int = Field(ge=1)
+    language_name: str
+    texts: Texts
+    buttons: Buttons
+    menu: tuple[MenuItem, ...] = Field(min_length=1)
+    remind_choices: tuple[ReminderChoice, ...] = Field(min_length=1)
+
+
+class CrisisPhrases(Strict):
+    """Words that make the bot send crisis resources at once."""
+
+    version: int = Field(ge=1)
+    phrases: tuple[str, ...] = Field(min_length=1)
+
+
+class Session(Strict):
+    day: Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    start: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    end: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    kind: Literal["group", "individual", "family"]
+    title: str
+
+
+class CrisisLine(Strict):
+    name: str
+    how: str
+
+
+class Clinic(Strict):
+    """The part each clinic edits: who they are, when groups meet, their rules."""
+
+    version: int = Field(ge=1)
+    name: str
+    phone: str
+    address: str
+    hours: str
+    program_weeks: int = Field(ge=1, le=52)
+    schedule: tuple[Session, ...] = Field(min_length=1)
+    rules: tuple[str, ...] = Field(min_length=1)
+    paperwork: tuple[str, ...] = Field(min_length=1)
+    crisis_lines: tuple[CrisisLine, ...] = Field(min_length=1)

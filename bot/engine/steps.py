@@ -1,0 +1,82 @@
+"""Turning a flow step into a message, and finding where each button leads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.content.loader import PLACEHOLDER, Content, Language
+from bot.content.schema import Flow, Step
+from bot.engine import callbacks as cb
+from bot.engine.fields import format_time
+from bot.engine.types import Button, Reply
+from bot.models import Participant
+
+END = ""  # the position past a flow's last step
+
+
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """Put values into {placeholders}; the content check makes sure every name is known."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def values_for(content: Content, language: Language, participant: Participant) -> dict[str, str]:
+    """Everything a text may mention about the clinic and the participant."""
+    clinic, texts = content.clinic, language.messages.texts
+    minute = participant.message_minute
+    return {
+        "name": participant.preferred_name or texts.name_fallback,
+        "timezone": participant.timezone or texts.not_set,
+        "time": format_time(minute) if minute is not None else texts.not_set,
+        "language": language.messages.language_name,
+        "clinic_name": clinic.name,
+        "clinic_phone": clinic.phone,
+        "clinic_address": clinic.address,
+        "clinic_hours": clinic.hours,
+        "program_weeks": str(clinic.program_weeks),
+        "schedule": "\n".join(f"• {s.day} {s.start}–{s.end}: {s.title}" for s in clinic.schedule),
+        "rules": "\n".join(f"• {rule}" for rule in clinic.rules),
+        "paperwork": "\n".join(f"☐ {item}" for item in clinic.paperwork),
+        "crisis_lines": "\n".join(f"• {line.name}: {line.how}" for line in clinic.crisis_lines),
+    }
+
+
+def find_step(flow: Flow, step_id: str | None) -> Step | None:
+    return next((s for s in flow.steps if s.id == step_id), None)
+
+
+def following(flow: Flow, step: Step) -> str:
+    """Where Next leads: the step's own link, else the next step in the file, else the end."""
+    if step.next:
+        return step.next
+    index = flow.steps.index(step)
+    return flow.steps[index + 1].id if index + 1 < len(flow.steps) else END
+
+
+def previous(flow: Flow, step: Step) -> Step | None:
+    index = flow.steps.index(step)
+    return flow.steps[index - 1] if index > 0 else None
+
+
+def render(flow: Flow, step: Step, language: Language, values: Mapping[str, str]) -> Reply:
+    """The step's text with its option buttons and the navigation row."""
+    labels = language.messages.buttons
+
+    def data(key: str | int) -> str:
+        return cb.encode(cb.STEP, flow.id, step.id, key)
+
+    rows: list[tuple[Button, ...]] = [
+        (Button(fill(option.label, values), data(index)),) for index, option in enumerate(step.options)
+    ]
+    if step.kind == "ask" and step.skip:
+        rows.append((Button(labels.skip, data(cb.SKIP)),))
+    nav: list[Button] = []
+    if previous(flow, step) is not None:
+        nav.append(Button(labels.back, data(cb.BACK)))
+    if step.kind == "card":
+        last = following(flow, step) == END
+        nav.append(Button(labels.finish if last else labels.next, data(cb.NEXT)))
+    if nav:
+        rows.append(tuple(nav))
+    if flow.can_pause:
+        rows.append((Button(labels.later, data(cb.LATER)),))
+    return Reply(fill(step.text, values), tuple(rows))

@@ -1,0 +1,41 @@
+"""What goes into the engine and what comes out: plain values, no Telegram."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """What the participant did."""
+
+    START = "start"
+    COMMAND = "command"
+    TEXT = "text"
+    BUTTON = "button"
+    EDITED = "edited"
+    MEDIA = "media"
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One thing a participant sent, from any channel."""
+
+    kind: Kind
+    value: str = ""
+    update_id: int | None = None
+    language_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message to send: text and rows of buttons."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = field(default=())

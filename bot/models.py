@@ -1,0 +1,119 @@
+"""Every table the bot keeps, in one module."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out, also on SQLite, which forgets the zone."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _when(*, nullable: bool = True, index: bool = False) -> Any:
+    """A UTC timestamp column."""
+    if nullable:
+        return Field(default=None, sa_type=UTCDateTime, nullable=True, index=index)
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=index)
+
+
+class Participant(SQLModel, table=True):
+    """A person chatting with the bot; before consent only the Telegram id and position are kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_id: int = Field(sa_type=sa.BigInteger, unique=True, index=True)
+    label: str | None = Field(default=None, unique=True, max_length=64)
+    # Preferences, stored only after consent.
+    language: str | None = Field(default=None, max_length=8)
+    preferred_name: str | None = Field(default=None, max_length=64)
+    timezone: str | None = Field(default=None, max_length=64)
+    message_minute: int | None = Field(default=None, description="minutes after local midnight")
+    # Where the participant is in the conversation; the single source of truth.
+    flow: str | None = Field(default=None, max_length=64)
+    step: str | None = Field(default=None, max_length=64)
+    last_update_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    consented_at: datetime | None = _when()
+    oriented_at: datetime | None = _when()
+    stopped_at: datetime | None = _when()
+    unreachable_at: datetime | None = _when()
+    remind_at: datetime | None = _when(index=True)
+    created_at: datetime = _when(nullable=False)
+
+
+class Invite(SQLModel, table=True):
+    """A one-time code that links a Telegram user to the label staff chose."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True, max_length=32)
+    label: str = Field(max_length=64)
+    created_at: datetime = _when(nullable=False)
+    redeemed_at: datetime | None = _when()
+    participant_id: int | None = Field(default=None, foreign_key="participant.id")
+
+
+class ConsentRecord(SQLModel, table=True):
+    """A participant's answer to the consent question, with the text version they saw."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    agreed: bool
+    content_version: str = Field(max_length=64)
+    recorded_at: datetime = _when(nullable=False)
+
+
+class Answer(SQLModel, table=True):
+    """One answer to one question, as it was given."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    flow: str = Field(max_length=64)
+    question: str = Field(max_length=64)
+    value: str = Field(max_length=256)
+    content_version: str = Field(max_length=64)
+    answered_at: datetime = _when(nullable=False)
+
+
+class Completion(SQLModel, table=True):
+    """A participant finished a flow (orientation, later lessons and exercises)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    flow: str = Field(max_length=64)
+    content_version: str = Field(max_length=64)
+    completed_at: datetime = _when(nullable=False)
+
+
+class Alert(SQLModel, table=True):
+    """Something a person at the clinic must look at; never holds message text."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    kind: str = Field(max_length=32)
+    context: str = Field(default="", max_length=128)
+    status: str = Field(default="open", max_length=16, index=True)
+    created_at: datetime = _when(nullable=False)

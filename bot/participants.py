@@ -1,0 +1,117 @@
+"""Storage for participants and what they give us: consent, answers, completions, alerts."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from bot.models import Alert, Answer, Completion, ConsentRecord, Invite, Participant
+
+
+def lock_participant(*, session: Session, telegram_id: int, now: datetime) -> Participant:
+    """The participant row for this Telegram id, created if new, locked for this transaction."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(
+        insert(Participant)
+        .values(telegram_id=telegram_id, created_at=now)
+        .on_conflict_do_nothing(index_elements=["telegram_id"])
+    )
+    statement = select(Participant).where(Participant.telegram_id == telegram_id)
+    return session.exec(statement.with_for_update()).one()
+
+
+def record_consent(
+    *, session: Session, participant: Participant, agreed: bool, version: str, now: datetime
+) -> ConsentRecord:
+    record = ConsentRecord(
+        participant_id=_id(participant), agreed=agreed, content_version=version, recorded_at=now
+    )
+    session.add(record)
+    return record
+
+
+def record_answer(
+    *, session: Session, participant: Participant, flow: str, question: str, value: str,
+    version: str, now: datetime,
+) -> Answer:
+    answer = Answer(
+        participant_id=_id(participant), flow=flow, question=question, value=value[:256],
+        content_version=version, answered_at=now,
+    )
+    session.add(answer)
+    return answer
+
+
+def record_completion(
+    *, session: Session, participant: Participant, flow: str, version: str, now: datetime
+) -> Completion:
+    completion = Completion(
+        participant_id=_id(participant), flow=flow, content_version=version, completed_at=now
+    )
+    session.add(completion)
+    return completion
+
+
+def raise_alert(
+    *, session: Session, participant: Participant, kind: str, context: str, now: datetime
+) -> Alert:
+    alert = Alert(participant_id=_id(participant), kind=kind, context=context[:128], created_at=now)
+    session.add(alert)
+    return alert
+
+
+def create_invite(*, session: Session, label: str, now: datetime) -> Invite:
+    """A fresh one-time code for a label no participant holds yet."""
+    taken = session.exec(select(Participant.id).where(Participant.label == label)).first()
+    if taken is not None:
+        raise ValueError(f"a participant already has the label {label!r}")
+    invite = Invite(code=secrets.token_urlsafe(9), label=label, created_at=now)
+    session.add(invite)
+    return invite
+
+
+def redeem_invite(*, session: Session, code: str, participant: Participant, now: datetime) -> str:
+    """Link the participant to the invite's label once; returns linked, used or unknown."""
+    invite = session.exec(select(Invite).where(Invite.code == code).with_for_update()).first()
+    if invite is None:
+        return "unknown"
+    if invite.redeemed_at is not None or participant.label is not None:
+        return "linked" if invite.participant_id == participant.id else "used"
+    label_taken = session.exec(
+        select(Participant.id).where(Participant.label == invite.label)
+    ).first()
+    if label_taken is not None:
+        return "used"
+    invite.redeemed_at = now
+    invite.participant_id = participant.id
+    participant.label = invite.label
+    session.add(invite)
+    return "linked"
+
+
+def claim_due_reminders(
+    *, session: Session, now: datetime, telegram_id: int | None = None
+) -> list[Participant]:
+    """Atomically take every participant whose reminder is due; a second worker gets none of them."""
+    due = sa.update(Participant).where(
+        col(Participant.remind_at) <= now,
+        col(Participant.stopped_at).is_(None),
+        col(Participant.unreachable_at).is_(None),
+    )
+    if telegram_id is not None:
+        due = due.where(col(Participant.telegram_id) == telegram_id)
+    claimed = session.execute(due.values(remind_at=None).returning(Participant.id)).all()
+    ids = [row[0] for row in claimed]
+    if not ids:
+        return []
+    return list(session.exec(select(Participant).where(col(Participant.id).in_(ids))).all())
+
+
+def _id(participant: Participant) -> int:
+    assert participant.id is not None, "participant must be flushed first"
+    return participant.id

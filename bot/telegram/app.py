@@ -1,0 +1,66 @@
+"""Wiring: one function builds the Telegram application from settings and a companion."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from bot.engine.companion import Companion
+from bot.telegram.handlers import Front
+
+REMINDER_SWEEP = "reminder-sweep"
+SWEEP_SECONDS = 60
+
+
+def build_application(
+    settings: Settings,
+    companion: Companion,
+    *,
+    request: BaseRequest | None = None,
+    token: str | None = None,
+) -> Application:  # type: ignore[type-arg]
+    """The bot: handlers in the order they must win, and the reminder clock."""
+    builder = (
+        Application.builder()
+        .token(token or settings.telegram_token or "")
+        .base_url(f"{settings.api_base_url}/bot")
+        .base_file_url(f"{settings.api_base_url}/file/bot")
+        .rate_limiter(AIORateLimiter(max_retries=3))
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application = builder.build()
+    front = Front(companion)
+    # Only new messages in private chats; edits are answered by their own handler.
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    edited = filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE
+
+    # Group 0, first match wins. Commands come before anything else, so /crisis, /help,
+    # /stop and the rest always win over whatever step the participant is on.
+    application.add_handler(CommandHandler("start", front.start, filters=private))
+    application.add_handler(MessageHandler(private & filters.COMMAND, front.command))
+    application.add_handler(CallbackQueryHandler(front.button))
+    application.add_handler(MessageHandler(edited, front.edited))
+    application.add_handler(MessageHandler(private & filters.TEXT, front.text))
+    application.add_handler(MessageHandler(private, front.other))
+    application.add_error_handler(front.error)
+
+    assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
+    application.job_queue.run_repeating(
+        front.send_reminders, interval=SWEEP_SECONDS, first=5, name=REMINDER_SWEEP
+    )
+    return application
+
+
+def run_polling(settings: Settings, companion: Companion) -> None:
+    """Run on Telegram until interrupted."""
+    build_application(settings, companion).run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,85 @@
+"""The real application on a real SQLite file, with a fake Telegram at the HTTP edge."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, select
+from telegram.ext import Application
+
+from bot.config import Settings
+from bot.content.loader import load_content
+from bot.db import create_engine, migrate, session_factory
+from bot.engine.companion import Companion
+from bot.models import Participant
+from bot.telegram.app import build_application
+from tests.fake_telegram import TOKEN, Clock, FakeTelegram, Person
+
+
+@dataclass
+class RunningBot:
+    """One process of the bot: its application, the fake Telegram it talks to, its database."""
+
+    app: Application  # type: ignore[type-arg]
+    telegram: FakeTelegram
+    engine: sa.Engine
+    clock: Clock
+
+    def person(self, user_id: int = 4242, language_code: str = "en") -> Person:
+        return Person(self.app, self.telegram, user_id, language_code)
+
+    def participant(self, user_id: int = 4242) -> Participant:
+        with Session(self.engine) as session:
+            return session.exec(select(Participant).where(Participant.telegram_id == user_id)).one()
+
+    def rows(self, model: type) -> list:  # type: ignore[type-arg]
+        with Session(self.engine) as session:
+            return list(session.exec(select(model)).all())
+
+    async def tick(self) -> None:
+        """Let the scheduler's clock fire once: run every repeating job now."""
+        assert self.app.job_queue is not None
+        for job in self.app.job_queue.jobs():
+            await job.run(self.app)
+
+
+BotFactory = Callable[[], Awaitable[RunningBot]]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings.from_env({"DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}"})
+
+
+@pytest.fixture
+async def start_bot(settings: Settings) -> AsyncIterator[BotFactory]:
+    """Start a bot process on the test database; call again to simulate a restart."""
+    running: list[RunningBot] = []
+    clock = Clock()
+
+    async def start() -> RunningBot:
+        engine = create_engine(settings.database_url)
+        migrate(engine)
+        companion = Companion(
+            content=load_content(settings.content_dir), sessions=session_factory(engine), clock=clock
+        )
+        telegram = FakeTelegram()
+        app = build_application(settings, companion, request=telegram, token=TOKEN)
+        await app.initialize()
+        bot = RunningBot(app, telegram, engine, clock)
+        running.append(bot)
+        return bot
+
+    yield start
+    for bot in running:
+        await bot.app.shutdown()
+        bot.engine.dispose()
+
+
+@pytest.fixture
+async def bot(start_bot: BotFactory) -> RunningBot:
+    return await start_bot()

@@ -1,0 +1,197 @@
+"""A fake Bot API at the HTTP edge, and a chat client that acts like a person using the bot."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+from telegram.request import BaseRequest, RequestData
+
+BOT_ID = 777000
+TOKEN = f"{BOT_ID}:TESTTOKEN-abcdefghijklmnopqrstuvwxyz"
+
+
+@dataclass
+class Sent:
+    """A message the bot sent, as the person sees it."""
+
+    chat_id: int
+    text: str
+    buttons: list[list[tuple[str, str]]] = field(default_factory=list)
+
+    @property
+    def labels(self) -> list[str]:
+        return [label for row in self.buttons for label, _ in row]
+
+    def data_for(self, label: str) -> str:
+        for row in self.buttons:
+            for text, data in row:
+                if text == label:
+                    return data
+        raise AssertionError(f"no button {label!r} in {self.labels}")
+
+
+class FakeTelegram(BaseRequest):
+    """Answers Bot API calls the way Telegram does, and keeps what the bot sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[Sent] = []
+        self.calls: list[str] = []
+        self.blocked: set[int] = set()
+        self._message_id = 1000
+
+    @property
+    def read_timeout(self) -> float:
+        return 5.0
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self, url: str, method: str, request_data: RequestData | None = None, *args: Any, **kwargs: Any
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        self.calls.append(api_method)
+        params = request_data.parameters if request_data else {}
+        if api_method == "getMe":
+            return self._ok(
+                {"id": BOT_ID, "is_bot": True, "first_name": "IOP Companion", "username": "iop_test_bot"}
+            )
+        if api_method == "sendMessage":
+            chat_id = int(str(params["chat_id"]))
+            if chat_id in self.blocked:
+                return 403, json.dumps(
+                    {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+                ).encode()
+            markup = params.get("reply_markup") or {}
+            assert isinstance(markup, dict)
+            text = str(params["text"])
+            assert len(text) <= 4096, "Telegram refuses messages over 4096 characters"
+            buttons = [
+                [(b["text"], b["callback_data"]) for b in row] for row in markup.get("inline_keyboard", [])
+            ]
+            for row in buttons:
+                for _, data in row:
+                    assert len(data.encode()) <= 64, "Telegram refuses callback data over 64 bytes"
+            self.sent.append(Sent(chat_id, text, buttons))
+            self._message_id += 1
+            return self._ok(
+                {
+                    "message_id": self._message_id,
+                    "date": int(datetime.now(UTC).timestamp()),
+                    "chat": {"id": chat_id, "type": "private"},
+                    "text": text,
+                }
+            )
+        if api_method in {"answerCallbackQuery", "deleteWebhook", "setMyCommands"}:
+            return self._ok(True)
+        raise AssertionError(f"the fake Bot API does not know {api_method}")
+
+    @staticmethod
+    def _ok(result: Any) -> tuple[int, bytes]:
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
+class Clock:
+    """A controllable clock for the engine."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+class Person:
+    """Someone chatting with the bot on Telegram: sends, taps, and reads what comes back."""
+
+    _update_id = 1
+
+    def __init__(
+        self, app: Application, telegram: FakeTelegram, user_id: int = 4242,  # type: ignore[type-arg]
+        language_code: str = "en", first_name: str = "Alex",
+    ) -> None:
+        self.app = app
+        self.telegram = telegram
+        self.user_id = user_id
+        self.language_code = language_code
+        self.first_name = first_name
+        self._message_id = 1
+
+    def inbox(self) -> list[Sent]:
+        return [s for s in self.telegram.sent if s.chat_id == self.user_id]
+
+    @property
+    def last(self) -> Sent:
+        return self.inbox()[-1]
+
+    def last_with_buttons(self) -> Sent:
+        return next(s for s in reversed(self.inbox()) if s.buttons)
+
+    async def _deliver(self, payload: dict[str, Any]) -> list[Sent]:
+        before = len(self.inbox())
+        Person._update_id += 1
+        payload["update_id"] = Person._update_id
+        await self.app.process_update(Update.de_json(payload, self.app.bot))
+        return self.inbox()[before:]
+
+    async def redeliver_last_update(self, payload: dict[str, Any]) -> list[Sent]:
+        """Telegram sending the same update again, as after a crash before the offset moved."""
+        before = len(self.inbox())
+        await self.app.process_update(Update.de_json(payload, self.app.bot))
+        return self.inbox()[before:]
+
+    def _user(self) -> dict[str, Any]:
+        return {"id": self.user_id, "is_bot": False, "first_name": self.first_name,
+                "language_code": self.language_code}
+
+    def _message(self, **content: Any) -> dict[str, Any]:
+        self._message_id += 1
+        return {
+            "message_id": self._message_id,
+            "date": int(datetime.now(UTC).timestamp()),
+            "chat": {"id": self.user_id, "type": "private", "first_name": self.first_name},
+            "from": self._user(),
+            **content,
+        }
+
+    async def send(self, text: str) -> list[Sent]:
+        entities = []
+        if text.startswith("/"):
+            entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        return await self._deliver({"message": self._message(text=text, entities=entities)})
+
+    async def send_media(self, **content: Any) -> list[Sent]:
+        """A sticker, photo, voice note...: pass the Bot API field, e.g. sticker={...}."""
+        return await self._deliver({"message": self._message(**content)})
+
+    async def edit(self, text: str) -> list[Sent]:
+        message = self._message(text=text, edit_date=int(datetime.now(UTC).timestamp()))
+        return await self._deliver({"edited_message": message})
+
+    async def tap_data(self, data: str, on: Sent | None = None) -> list[Sent]:
+        """Tap a button whose data is given (a forged one, if we like)."""
+        message = {
+            "message_id": 1, "date": 0, "text": on.text if on else "",
+            "chat": {"id": self.user_id, "type": "private"},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "IOP Companion"},
+        }
+        Person._update_id += 1
+        query = {"id": str(Person._update_id), "from": self._user(), "chat_instance": "1",
+                 "message": message, "data": data}
+        return await self._deliver({"callback_query": query})
+
+    async def tap(self, label: str, on: Sent | None = None) -> list[Sent]:
+        """Tap the button with this label on the newest message with buttons (or on `on`)."""
+        message = on or self.last_with_buttons()
+        return await self.tap_data(message.data_for(label), on=message)
