@@ -21,7 +21,9 @@ from bot.models import utcnow
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="run on Telegram (or the terminal preview when no token is set)")
+    commands.add_parser(
+        "run", help="run on Telegram (or the terminal preview when no token is set)"
+    )
     preview = commands.add_parser("preview", help="chat with the bot in this terminal")
     preview.add_argument("--user", type=int, default=PREVIEW_USER_ID, help="pretend Telegram id")
     invite = commands.add_parser("invite", help="make a one-time invite link for a participant")
@@ -72,7 +74,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
                 raise Fail(str(error), 1) from None
             session.commit()
         bot_name = settings.bot_username or "<your bot's username>"
-        print(f"label: {invite.label}\ncode:  {invite.code}\nlink:  https://t.me/{bot_name}?start={invite.code}")
+        print(
+            f"label: {invite.label}\ncode:  {invite.code}\nlink:  https://t.me/{bot_name}?start={invite.code}"
+        )
         if not settings.bot_username:
             print("(set TELEGRAM_BOT_USERNAME to print the full link)")
         return 0
@@ -80,7 +84,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "preview" or not settings.telegram_token:
         if args.command != "preview":
             print("No TELEGRAM_BOT_TOKEN set, so here is the terminal preview.")
-        run_preview(companion, sys.stdin, sys.stdout, user_id=getattr(args, "user", PREVIEW_USER_ID))
+        run_preview(
+            companion, sys.stdin, sys.stdout, user_id=getattr(args, "user", PREVIEW_USER_ID)
+        )
         return 0
     from bot.telegram.app import run_polling  # Telegram is only needed when running on it.
 
@@ -92,7 +98,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; every failure is one plain line and a non-zero exit code."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.WARNING)
+    logging.basicConfig(
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.WARNING
+    )
     # httpx logs every request URL, and Telegram URLs carry the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:

@@ -56,6 +56,7 @@ class Participant(SQLModel, table=True):
     # Where the participant is in the conversation; the single source of truth.
     flow: str | None = Field(default=None, max_length=64)
     step: str | None = Field(default=None, max_length=64)
+    trail: str | None = Field(default=None, max_length=512, description="steps Back returns to")
     last_update_id: int | None = Field(default=None, sa_type=sa.BigInteger)
     consented_at: datetime | None = _when()
     oriented_at: datetime | None = _when()

@@ -36,12 +36,22 @@ def record_consent(
 
 
 def record_answer(
-    *, session: Session, participant: Participant, flow: str, question: str, value: str,
-    version: str, now: datetime,
+    *,
+    session: Session,
+    participant: Participant,
+    flow: str,
+    question: str,
+    value: str,
+    version: str,
+    now: datetime,
 ) -> Answer:
     answer = Answer(
-        participant_id=_id(participant), flow=flow, question=question, value=value[:256],
-        content_version=version, answered_at=now,
+        participant_id=_id(participant),
+        flow=flow,
+        question=question,
+        value=value[:256],
+        content_version=version,
+        answered_at=now,
     )
     session.add(answer)
     return answer
@@ -97,7 +107,7 @@ def redeem_invite(*, session: Session, code: str, participant: Participant, now:
 def claim_due_reminders(
     *, session: Session, now: datetime, telegram_id: int | None = None
 ) -> list[Participant]:
-    """Atomically take every participant whose reminder is due; a second worker gets none of them."""
+    """Atomically take every due reminder (or one person's); a second worker gets none of them."""
     due = sa.update(Participant).where(
         col(Participant.remind_at) <= now,
         col(Participant.stopped_at).is_(None),
@@ -105,7 +115,7 @@ def claim_due_reminders(
     )
     if telegram_id is not None:
         due = due.where(col(Participant.telegram_id) == telegram_id)
-    claimed = session.execute(due.values(remind_at=None).returning(Participant.id)).all()
+    claimed = session.execute(due.values(remind_at=None).returning(col(Participant.id))).all()
     ids = [row[0] for row in claimed]
     if not ids:
         return []

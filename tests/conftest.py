@@ -2,29 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import Session, select
-from telegram.ext import Application
+from sqlmodel import Session, SQLModel, select
 
-from bot.config import Settings
+from bot.config import Settings, database_url
 from bot.content.loader import load_content
 from bot.db import create_engine, migrate, session_factory
 from bot.engine.companion import Companion
 from bot.models import Participant
-from bot.telegram.app import build_application
+from bot.telegram.app import App, build_application
 from tests.fake_telegram import TOKEN, Clock, FakeTelegram, Person
+
+M = TypeVar("M", bound=SQLModel)
 
 
 @dataclass
 class RunningBot:
     """One process of the bot: its application, the fake Telegram it talks to, its database."""
 
-    app: Application  # type: ignore[type-arg]
+    app: App
     telegram: FakeTelegram
     engine: sa.Engine
     clock: Clock
@@ -36,7 +40,7 @@ class RunningBot:
         with Session(self.engine) as session:
             return session.exec(select(Participant).where(Participant.telegram_id == user_id)).one()
 
-    def rows(self, model: type) -> list:  # type: ignore[type-arg]
+    def rows(self, model: type[M]) -> list[M]:
         with Session(self.engine) as session:
             return list(session.exec(select(model)).all())
 
@@ -46,6 +50,8 @@ class RunningBot:
         for job in self.app.job_queue.jobs():
             await job.run(self.app)
 
+
+POSTGRES_URL = os.environ.get("IOP_TEST_POSTGRES_URL")
 
 BotFactory = Callable[[], Awaitable[RunningBot]]
 
@@ -65,7 +71,9 @@ async def start_bot(settings: Settings) -> AsyncIterator[BotFactory]:
         engine = create_engine(settings.database_url)
         migrate(engine)
         companion = Companion(
-            content=load_content(settings.content_dir), sessions=session_factory(engine), clock=clock
+            content=load_content(settings.content_dir),
+            sessions=session_factory(engine),
+            clock=clock,
         )
         telegram = FakeTelegram()
         app = build_application(settings, companion, request=telegram, token=TOKEN)
@@ -83,3 +91,19 @@ async def start_bot(settings: Settings) -> AsyncIterator[BotFactory]:
 @pytest.fixture
 async def bot(start_bot: BotFactory) -> RunningBot:
     return await start_bot()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty database on the test server, dropped afterwards."""
+    if not POSTGRES_URL:
+        pytest.skip("set IOP_TEST_POSTGRES_URL (as .ci/run does) to test on PostgreSQL")
+    admin = sa.create_engine(database_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    name = f"iop_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = sa.make_url(database_url(POSTGRES_URL)).set(database=name)
+    yield url.render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+    admin.dispose()

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
+
+from bot.telegram.app import App
 
 BOT_ID = 777000
 TOKEN = f"{BOT_ID}:TESTTOKEN-abcdefghijklmnopqrstuvwxyz"
@@ -40,7 +41,7 @@ class FakeTelegram(BaseRequest):
 
     def __init__(self) -> None:
         self.sent: list[Sent] = []
-        self.calls: list[str] = []
+        self.calls: list[str] = []  # every URL the bot called
         self.blocked: set[int] = set()
         self._message_id = 1000
 
@@ -55,27 +56,42 @@ class FakeTelegram(BaseRequest):
         return None
 
     async def do_request(
-        self, url: str, method: str, request_data: RequestData | None = None, *args: Any, **kwargs: Any
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        *args: Any,
+        **kwargs: Any,
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
-        self.calls.append(api_method)
+        self.calls.append(url)
         params = request_data.parameters if request_data else {}
         if api_method == "getMe":
             return self._ok(
-                {"id": BOT_ID, "is_bot": True, "first_name": "IOP Companion", "username": "iop_test_bot"}
+                {
+                    "id": BOT_ID,
+                    "is_bot": True,
+                    "first_name": "IOP Companion",
+                    "username": "iop_test_bot",
+                }
             )
         if api_method == "sendMessage":
             chat_id = int(str(params["chat_id"]))
             if chat_id in self.blocked:
                 return 403, json.dumps(
-                    {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+                    {
+                        "ok": False,
+                        "error_code": 403,
+                        "description": "Forbidden: bot was blocked by the user",
+                    }
                 ).encode()
             markup = params.get("reply_markup") or {}
             assert isinstance(markup, dict)
             text = str(params["text"])
             assert len(text) <= 4096, "Telegram refuses messages over 4096 characters"
             buttons = [
-                [(b["text"], b["callback_data"]) for b in row] for row in markup.get("inline_keyboard", [])
+                [(b["text"], b["callback_data"]) for b in row]
+                for row in markup.get("inline_keyboard", [])
             ]
             for row in buttons:
                 for _, data in row:
@@ -118,8 +134,12 @@ class Person:
     _update_id = 1
 
     def __init__(
-        self, app: Application, telegram: FakeTelegram, user_id: int = 4242,  # type: ignore[type-arg]
-        language_code: str = "en", first_name: str = "Alex",
+        self,
+        app: App,
+        telegram: FakeTelegram,
+        user_id: int = 4242,
+        language_code: str = "en",
+        first_name: str = "Alex",
     ) -> None:
         self.app = app
         self.telegram = telegram
@@ -152,8 +172,12 @@ class Person:
         return self.inbox()[before:]
 
     def _user(self) -> dict[str, Any]:
-        return {"id": self.user_id, "is_bot": False, "first_name": self.first_name,
-                "language_code": self.language_code}
+        return {
+            "id": self.user_id,
+            "is_bot": False,
+            "first_name": self.first_name,
+            "language_code": self.language_code,
+        }
 
     def _message(self, **content: Any) -> dict[str, Any]:
         self._message_id += 1
@@ -182,13 +206,20 @@ class Person:
     async def tap_data(self, data: str, on: Sent | None = None) -> list[Sent]:
         """Tap a button whose data is given (a forged one, if we like)."""
         message = {
-            "message_id": 1, "date": 0, "text": on.text if on else "",
+            "message_id": 1,
+            "date": 0,
+            "text": on.text if on else "",
             "chat": {"id": self.user_id, "type": "private"},
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "IOP Companion"},
         }
         Person._update_id += 1
-        query = {"id": str(Person._update_id), "from": self._user(), "chat_instance": "1",
-                 "message": message, "data": data}
+        query = {
+            "id": str(Person._update_id),
+            "from": self._user(),
+            "chat_instance": "1",
+            "message": message,
+            "data": data,
+        }
         return await self._deliver({"callback_query": query})
 
     async def tap(self, label: str, on: Sent | None = None) -> list[Sent]:

@@ -31,13 +31,23 @@ async def test_consent_then_orientation_then_menu(bot: RunningBot) -> None:
     got = await alex.send("Sam")
     assert got[0].text == "Nice to meet you, Sam!"
     assert "Here is the whole path, Sam" in got[1].text
-    for expected in ["Here is when we meet", "three kinds of sessions", "A few rules",
-                     "What we ask of you", "Please bring these", "first weeks", "quick check"]:
+    for expected in [
+        "Here is when we meet",
+        "three kinds of sessions",
+        "A few rules",
+        "What we ask of you",
+        "Please bring these",
+        "first weeks",
+        "quick check",
+    ]:
         got = await alex.tap("Next ▶")
         assert expected in got[0].text
     got = await alex.tap("Next ▶")
-    assert got[0].labels[:3] == ["Just skip it", "Call the clinic before it starts",
-                                 "Wait and explain next week"]
+    assert got[0].labels[:3] == [
+        "Just skip it",
+        "Call the clinic before it starts",
+        "Wait and explain next week",
+    ]
     got = await alex.tap("Just skip it")  # a wrong answer gets a kind correction
     assert got[0].text.startswith("Almost!")
     got = await alex.tap("Come anyway and tell their counselor")

@@ -23,9 +23,20 @@ MAX_TEXT = 4096
 MAX_LABEL = 40
 PLACEHOLDERS = frozenset(
     {
-        "name", "value", "timezone", "time", "language",
-        "clinic_name", "clinic_phone", "clinic_address", "clinic_hours", "program_weeks",
-        "schedule", "rules", "paperwork", "crisis_lines",
+        "name",
+        "value",
+        "timezone",
+        "time",
+        "language",
+        "clinic_name",
+        "clinic_phone",
+        "clinic_address",
+        "clinic_hours",
+        "program_weeks",
+        "schedule",
+        "rules",
+        "paperwork",
+        "crisis_lines",
     }
 )
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -81,12 +92,16 @@ class _File:
     """A YAML file parsed twice: as data, and as nodes that know their line numbers."""
 
     def __init__(self, root: Path, path: Path) -> None:
-        self.name = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
+        self.name = (
+            str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
+        )
         self.raw = path.read_bytes()
         text = self.raw.decode("utf-8")
         self.node = yaml.compose(text, Loader=yaml.SafeLoader)
         self.data = yaml.safe_load(text)
-        self.version = f"{(self.data or {}).get('version', '?')}+{hashlib.sha256(self.raw).hexdigest()[:8]}"
+        self.version = (
+            f"{(self.data or {}).get('version', '?')}+{hashlib.sha256(self.raw).hexdigest()[:8]}"
+        )
 
     def line(self, *path: str | int) -> int:
         """The line of the value at path, or of the nearest parent that exists."""
@@ -110,7 +125,9 @@ class _File:
 
 def _parse(file: _File, model: type[M], problems: list[Problem]) -> M | None:
     if not isinstance(file.data, dict):
-        problems.append(file.problem("the file should hold named fields (key: value), but it does not"))
+        problems.append(
+            file.problem("the file should hold named fields (key: value), but it does not")
+        )
         return None
     try:
         return model.model_validate(file.data)
@@ -135,11 +152,15 @@ def _open(root: Path, path: Path, problems: list[Problem]) -> _File | None:
     except FileNotFoundError:
         problems.append(Problem(str(path.relative_to(root.parent)), 1, "this file is missing"))
     except UnicodeDecodeError:
-        problems.append(Problem(str(path.relative_to(root.parent)), 1, "save this file as UTF-8 text"))
+        problems.append(
+            Problem(str(path.relative_to(root.parent)), 1, "save this file as UTF-8 text")
+        )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else 1
-        problems.append(Problem(str(path.relative_to(root.parent)), line, f"YAML syntax: {exc.problem}"))
+        problems.append(
+            Problem(str(path.relative_to(root.parent)), line, f"YAML syntax: {exc.problem}")
+        )
     return None
 
 
@@ -151,7 +172,9 @@ def load_content(root: Path) -> Content:
     languages: dict[str, Language] = {}
     language_dirs = sorted(p.parent for p in root.glob("*/messages.yaml"))
     if not any(d.name == DEFAULT_LANGUAGE for d in language_dirs):
-        problems.append(Problem(f"{root.name}/{DEFAULT_LANGUAGE}/messages.yaml", 1, "this file is missing"))
+        problems.append(
+            Problem(f"{root.name}/{DEFAULT_LANGUAGE}/messages.yaml", 1, "this file is missing")
+        )
     for folder in language_dirs:
         language = _load_language(root, folder, problems)
         if language:
@@ -175,12 +198,19 @@ def _load_language(root: Path, folder: Path, problems: list[Problem]) -> Languag
         flow = _parse(file, Flow, problems) if file else None
         if flow and file:
             if flow.id in flows:
-                problems.append(file.problem(f"flow id '{flow.id}' is used by another file too", "id"))
+                problems.append(
+                    file.problem(f"flow id '{flow.id}' is used by another file too", "id")
+                )
             flows[flow.id] = (flow, file)
     for required in REQUIRED_FLOWS:
         if required not in flows:
-            problems.append(Problem(f"{root.name}/{folder.name}/flows/{required}.yaml", 1,
-                                    f"the '{required}' flow is missing"))
+            problems.append(
+                Problem(
+                    f"{root.name}/{folder.name}/flows/{required}.yaml",
+                    1,
+                    f"the '{required}' flow is missing",
+                )
+            )
     if messages and files["messages"]:
         problems.extend(_check_messages(messages, files["messages"], set(flows)))
     for flow, file in flows.values():
@@ -196,7 +226,9 @@ def _load_language(root: Path, folder: Path, problems: list[Problem]) -> Languag
     )
 
 
-def _texts(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def _texts(
+    data: Any, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """Every string in a parsed file, with its path."""
     if isinstance(data, str):
         yield path, data
@@ -218,9 +250,13 @@ def _check_strings(file: _File) -> Iterator[Problem]:
                     *path,
                 )
         if len(text) > MAX_TEXT:
-            yield file.problem(f"this text is {len(text)} characters; Telegram allows {MAX_TEXT}", *path)
+            yield file.problem(
+                f"this text is {len(text)} characters; Telegram allows {MAX_TEXT}", *path
+            )
         if path and path[-1] == "label" and len(text) > MAX_LABEL:
-            yield file.problem(f"this button label is {len(text)} characters; keep it to {MAX_LABEL}", *path)
+            yield file.problem(
+                f"this button label is {len(text)} characters; keep it to {MAX_LABEL}", *path
+            )
 
 
 def _valid_goto(target: str, steps: set[str], flows: set[str]) -> bool:
@@ -238,7 +274,9 @@ def _check_messages(messages: Messages, file: _File, flows: set[str]) -> Iterato
             yield file.problem(
                 f"menu item '{item.id}' goes to '{item.goto}', which does not exist: "
                 "use menu, help, plan or flow:<flow id>",
-                "menu", index, "goto",
+                "menu",
+                index,
+                "goto",
             )
 
 
@@ -247,18 +285,26 @@ def _check_flow(flow: Flow, file: _File, flows: set[str]) -> Iterator[Problem]:
     step_ids: set[str] = set()
     for index, step in enumerate(flow.steps):
         if step.id in step_ids:
-            yield file.problem(f"step id '{step.id}' is used twice in this flow", "steps", index, "id")
+            yield file.problem(
+                f"step id '{step.id}' is used twice in this flow", "steps", index, "id"
+            )
         step_ids.add(step.id)
     for index, step in enumerate(flow.steps):
         where = ("steps", index)
         if step.kind in {"choice", "quiz"} and not step.options:
             yield file.problem(f"step '{step.id}' is a {step.kind} but has no options", *where)
         if step.kind == "card" and step.options:
-            yield file.problem(f"step '{step.id}' is a card, so it cannot have options; "
-                               "make it a choice", *where, "options")
+            yield file.problem(
+                f"step '{step.id}' is a card, so it cannot have options; make it a choice",
+                *where,
+                "options",
+            )
         if step.kind == "quiz" and sum(o.correct for o in step.options) != 1:
-            yield file.problem(f"quiz step '{step.id}' needs exactly one option with "
-                               "'correct: true'", *where, "options")
+            yield file.problem(
+                f"quiz step '{step.id}' needs exactly one option with 'correct: true'",
+                *where,
+                "options",
+            )
         if step.kind == "ask" and step.ask is None:
             yield file.problem(f"ask step '{step.id}' needs 'ask:' (what to store)", *where)
         if step.kind != "ask" and step.ask is not None:
@@ -266,7 +312,9 @@ def _check_flow(flow: Flow, file: _File, flows: set[str]) -> Iterator[Problem]:
         targets: list[tuple[str, tuple[str | int, ...]]] = []
         if step.next:
             targets.append((step.next, (*where, "next")))
-        targets += [(o.goto, (*where, "options", i, "goto")) for i, o in enumerate(step.options) if o.goto]
+        targets += [
+            (o.goto, (*where, "options", i, "goto")) for i, o in enumerate(step.options) if o.goto
+        ]
         for target, path in targets:
             if not _valid_goto(target, step_ids, flows):
                 yield file.problem(

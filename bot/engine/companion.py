@@ -23,12 +23,16 @@ Clock = Callable[[], datetime]
 HELP, MENU, CRISIS, STOP, LANGUAGE = "help", "menu", "crisis", "stop", "language"
 COMMANDS = (HELP, MENU, CRISIS, STOP, LANGUAGE)
 CRISIS_ALERT = "crisis_language"
+TRAIL_SEP = ","
+MAX_TRAIL = 16  # how many steps Back can retrace
 
 
 class Companion:
     """Holds the content and the database; every turn runs in one transaction."""
 
-    def __init__(self, *, content: Content, sessions: SessionFactory, clock: Clock = utcnow) -> None:
+    def __init__(
+        self, *, content: Content, sessions: SessionFactory, clock: Clock = utcnow
+    ) -> None:
         self.content = content
         self._sessions = sessions
         self._clock = clock
@@ -58,7 +62,9 @@ class Companion:
             due = store.claim_due_reminders(session=session, now=now, telegram_id=telegram_id)
             out = []
             for participant in due:
-                turn = _Turn(self.content, self._screen, session, participant, Incoming(Kind.TEXT), now)
+                turn = _Turn(
+                    self.content, self._screen, session, participant, Incoming(Kind.TEXT), now
+                )
                 out.append((participant.telegram_id, [turn.say("reminder"), *turn.current()]))
             session.commit()
             return out
@@ -77,8 +83,13 @@ class _Turn:
     """One participant's turn: reads the input, moves the position, collects the replies."""
 
     def __init__(
-        self, content: Content, screen: CrisisScreen, session: Session, participant: Participant,
-        incoming: Incoming, now: datetime,
+        self,
+        content: Content,
+        screen: CrisisScreen,
+        session: Session,
+        participant: Participant,
+        incoming: Incoming,
+        now: datetime,
     ) -> None:
         self.content = content
         self.screen = screen
@@ -126,7 +137,9 @@ class _Turn:
     def start(self, payload: str) -> list[Reply]:
         replies: list[Reply] = []
         if payload:
-            outcome = store.redeem_invite(session=self.session, code=payload, participant=self.p, now=self.now)
+            outcome = store.redeem_invite(
+                session=self.session, code=payload, participant=self.p, now=self.now
+            )
             replies.append(self.say(f"invite_{outcome}"))
         if self.p.stopped_at is not None:
             self.p.stopped_at = None
@@ -173,7 +186,7 @@ class _Turn:
         """Show where the participant is, repairing a position the content no longer has."""
         flow, step = self.position()
         if flow is not None and step is not None:
-            return [steps.render(flow, step, self.lang, self.values())]
+            return [self.render(flow, step)]
         if self.p.consented_at is None:
             return self.enter(CONSENT)
         if self.p.oriented_at is None:
@@ -184,8 +197,23 @@ class _Turn:
         flow = self.lang.flows[flow_id]
         step = steps.find_step(flow, step_id) if step_id else flow.steps[0]
         assert step is not None, "the content check guarantees every link"
-        self.p.flow, self.p.step = flow.id, step.id
-        return [steps.render(flow, step, self.lang, self.values())]
+        trail = self.trail() if self.p.flow == flow.id else []
+        if self.p.flow == flow.id and self.p.step and self.p.step != step.id:
+            trail = [*trail, self.p.step][-MAX_TRAIL:]
+        self.p.flow, self.p.step, self.p.trail = flow.id, step.id, TRAIL_SEP.join(trail)
+        return [self.render(flow, step)]
+
+    def back(self) -> list[Reply]:
+        """Return to the step the participant came from, the way they came."""
+        *trail, before = self.trail()
+        self.p.step, self.p.trail = before, TRAIL_SEP.join(trail)
+        return self.current()
+
+    def trail(self) -> list[str]:
+        return [s for s in (self.p.trail or "").split(TRAIL_SEP) if s]
+
+    def render(self, flow: Flow, step: Step) -> Reply:
+        return steps.render(flow, step, self.lang, self.values(), can_go_back=bool(self.trail()))
 
     def go(self, flow: Flow | None, target: str) -> list[Reply]:
         """Follow a link: a step of this flow, another flow, the menu, or the flow's end."""
@@ -203,16 +231,19 @@ class _Turn:
 
     def finish(self, flow: Flow) -> list[Reply]:
         store.record_completion(
-            session=self.session, participant=self.p, flow=flow.id,
-            version=self.lang.versions[flow.id], now=self.now,
+            session=self.session,
+            participant=self.p,
+            flow=flow.id,
+            version=self.lang.versions[flow.id],
+            now=self.now,
         )
         if flow.id == ORIENTATION and self.p.oriented_at is None:
             self.p.oriented_at = self.now
         return self.menu()
 
     def step_button(self, flow: Flow, step: Step, key: str) -> list[Reply]:
-        if key == cb.BACK and (before := steps.previous(flow, step)) is not None:
-            return self.enter(flow.id, before.id)
+        if key == cb.BACK and self.trail():
+            return self.back()
         if key == cb.NEXT and step.kind == "card":
             return self.go(flow, steps.following(flow, step))
         if key == cb.LATER and flow.can_pause:
@@ -229,8 +260,13 @@ class _Turn:
     def choose(self, flow: Flow, step: Step, option: Option) -> list[Reply]:
         if step.kind == "quiz" or option.value:
             store.record_answer(
-                session=self.session, participant=self.p, flow=flow.id, question=step.id,
-                value=option.value or option.label, version=self.lang.versions[flow.id], now=self.now,
+                session=self.session,
+                participant=self.p,
+                flow=flow.id,
+                question=step.id,
+                value=option.value or option.label,
+                version=self.lang.versions[flow.id],
+                now=self.now,
             )
         replies: list[Reply] = []
         if option.do:
@@ -245,8 +281,11 @@ class _Turn:
         if action in {"consent_agree", "consent_decline"}:
             agreed = action == "consent_agree"
             store.record_consent(
-                session=self.session, participant=self.p, agreed=agreed,
-                version=self.lang.versions[flow.id], now=self.now,
+                session=self.session,
+                participant=self.p,
+                agreed=agreed,
+                version=self.lang.versions[flow.id],
+                now=self.now,
             )
             if agreed and self.p.consented_at is None:
                 self.p.consented_at = self.now
@@ -273,7 +312,9 @@ class _Turn:
                 return [self.say("time_invalid"), *self.current()]
             self.p.message_minute = minute
             shown = format_time(minute)
-        replies = [Reply(steps.fill(step.reply, {**self.values(), "value": shown}))] if step.reply else []
+        replies = (
+            [Reply(steps.fill(step.reply, {**self.values(), "value": shown}))] if step.reply else []
+        )
         target = option.goto if option and option.goto else steps.following(flow, step)
         return [*replies, *self.go(flow, target)]
 
@@ -282,8 +323,10 @@ class _Turn:
     def menu(self) -> list[Reply]:
         if self.p.oriented_at is None:
             return [self.say("menu_locked"), *self.current()]
-        self.p.flow = self.p.step = None
-        items = [Button(item.label, cb.encode(cb.MENU, item.id)) for item in self.lang.messages.menu]
+        self.p.flow = self.p.step = self.p.trail = None
+        items = [
+            Button(item.label, cb.encode(cb.MENU, item.id)) for item in self.lang.messages.menu
+        ]
         rows = tuple(tuple(items[i : i + 2]) for i in range(0, len(items), 2))
         return [Reply(self.text_of("menu"), rows)]
 
@@ -307,7 +350,9 @@ class _Turn:
         if choice is None:
             return [self.say("unknown_button"), *self.current()]
         self.p.remind_at = self.now + timedelta(hours=choice.hours)
-        return [Reply(steps.fill(self.lang.messages.texts.remind_set, {"value": choice.label.lower()}))]
+        return [
+            Reply(steps.fill(self.lang.messages.texts.remind_set, {"value": choice.label.lower()}))
+        ]
 
     def stop(self) -> list[Reply]:
         self.p.stopped_at = self.now
@@ -317,8 +362,11 @@ class _Turn:
         # Before consent nothing about the person may be kept, so no alert is stored then.
         if alert and self.p.consented_at is not None:
             store.raise_alert(
-                session=self.session, participant=self.p, kind=CRISIS_ALERT,
-                context=f"{self.p.flow or 'menu'}:{self.p.step or ''}", now=self.now,
+                session=self.session,
+                participant=self.p,
+                kind=CRISIS_ALERT,
+                context=f"{self.p.flow or 'menu'}:{self.p.step or ''}",
+                now=self.now,
             )
         return [self.say("crisis", carry_on=True)]
 

@@ -33,7 +33,7 @@ def values_for(content: Content, language: Language, participant: Participant) -
         "clinic_address": clinic.address,
         "clinic_hours": clinic.hours,
         "program_weeks": str(clinic.program_weeks),
-        "schedule": "\n".join(f"• {s.day} {s.start}–{s.end}: {s.title}" for s in clinic.schedule),
+        "schedule": "\n".join(f"• {s.day} {s.start}-{s.end}: {s.title}" for s in clinic.schedule),
         "rules": "\n".join(f"• {rule}" for rule in clinic.rules),
         "paperwork": "\n".join(f"☐ {item}" for item in clinic.paperwork),
         "crisis_lines": "\n".join(f"• {line.name}: {line.how}" for line in clinic.crisis_lines),
@@ -52,12 +52,9 @@ def following(flow: Flow, step: Step) -> str:
     return flow.steps[index + 1].id if index + 1 < len(flow.steps) else END
 
 
-def previous(flow: Flow, step: Step) -> Step | None:
-    index = flow.steps.index(step)
-    return flow.steps[index - 1] if index > 0 else None
-
-
-def render(flow: Flow, step: Step, language: Language, values: Mapping[str, str]) -> Reply:
+def render(
+    flow: Flow, step: Step, language: Language, values: Mapping[str, str], *, can_go_back: bool
+) -> Reply:
     """The step's text with its option buttons and the navigation row."""
     labels = language.messages.buttons
 
@@ -65,12 +62,13 @@ def render(flow: Flow, step: Step, language: Language, values: Mapping[str, str]
         return cb.encode(cb.STEP, flow.id, step.id, key)
 
     rows: list[tuple[Button, ...]] = [
-        (Button(fill(option.label, values), data(index)),) for index, option in enumerate(step.options)
+        (Button(fill(option.label, values), data(index)),)
+        for index, option in enumerate(step.options)
     ]
     if step.kind == "ask" and step.skip:
         rows.append((Button(labels.skip, data(cb.SKIP)),))
     nav: list[Button] = []
-    if previous(flow, step) is not None:
+    if can_go_back:
         nav.append(Button(labels.back, data(cb.BACK)))
     if step.kind == "card":
         last = following(flow, step) == END

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = re.sub(r"['’`]", "", text)  # "can't" and "cant" read the same
+    text = re.sub("['`\u2019]", "", text)  # "can't" and "cant" read the same
     return re.sub(r"[\W_]+", " ", text).strip()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
@@ -17,6 +19,8 @@ from bot.config import Settings
 from bot.engine.companion import Companion
 from bot.telegram.handlers import Front
 
+App = Application[Any, Any, Any, Any, Any, Any]
+
 REMINDER_SWEEP = "reminder-sweep"
 SWEEP_SECONDS = 60
 
@@ -27,7 +31,7 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     token: str | None = None,
-) -> Application:  # type: ignore[type-arg]
+) -> App:
     """The bot: handlers in the order they must win, and the reminder clock."""
     builder = (
         Application.builder()

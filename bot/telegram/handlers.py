@@ -22,7 +22,10 @@ def markup(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+            for row in reply.buttons
+        ]
     )
 
 
@@ -70,7 +73,9 @@ class Front:
     async def edited(self, update: Update, context: Context) -> None:
         """An edited message: screened, then the participant is asked to send it anew."""
         message = update.effective_message
-        await self._respond(update, context, Kind.EDITED, (message.text or message.caption or "") if message else "")
+        await self._respond(
+            update, context, Kind.EDITED, (message.text or message.caption or "") if message else ""
+        )
 
     async def other(self, update: Update, context: Context) -> None:
         """Stickers, photos, voice notes and the rest: a kind word, the caption still screened."""
@@ -82,7 +87,9 @@ class Front:
         for telegram_id, replies in await asyncio.to_thread(self.companion.due_reminders):
             try:
                 for reply in replies:
-                    await context.bot.send_message(telegram_id, reply.text, reply_markup=markup(reply))
+                    await context.bot.send_message(
+                        telegram_id, reply.text, reply_markup=markup(reply)
+                    )
             except Forbidden:
                 await asyncio.to_thread(self.companion.mark_unreachable, telegram_id)
 

@@ -1,0 +1,61 @@
+"""Times stay aware UTC through SQLite and PostgreSQL; migrations create every table."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel, select
+
+from bot.config import Settings
+from bot.db import create_engine, migrate
+from bot.models import ConsentRecord, Participant
+from tests.conftest import POSTGRES_URL
+
+needs_postgres = pytest.mark.skipif(
+    not POSTGRES_URL, reason="set IOP_TEST_POSTGRES_URL (as .ci/run does) to test on PostgreSQL"
+)
+
+
+def _round_trip(url: str) -> None:
+    engine = create_engine(url)
+    migrate(engine)
+    migrate(engine)  # a second start finds nothing to do
+    tables = set(sa.inspect(engine).get_table_names())
+    assert set(SQLModel.metadata.tables) <= tables
+    eastern = timezone(timedelta(hours=-5))
+    with Session(engine) as session:
+        person = Participant(
+            telegram_id=2**40, created_at=datetime(2026, 3, 8, 1, 30, tzinfo=eastern)
+        )
+        session.add(person)
+        session.commit()
+    with Session(engine) as session:
+        stored = session.exec(select(Participant)).one()
+        assert stored.created_at == datetime(2026, 3, 8, 6, 30, tzinfo=UTC)
+        assert stored.created_at.tzinfo == UTC
+        with pytest.raises(sa.exc.StatementError, match="naive datetime"):
+            session.add(
+                ConsentRecord(
+                    participant_id=stored.id or 0,
+                    agreed=True,
+                    content_version="1",
+                    recorded_at=datetime(2026, 1, 1),
+                )
+            )
+            session.commit()
+    engine.dispose()
+
+
+def test_sqlite_round_trip(settings: Settings) -> None:
+    _round_trip(settings.database_url)
+    engine = create_engine(settings.database_url)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+
+
+@needs_postgres
+def test_postgres_round_trip(postgres_url: str) -> None:
+    _round_trip(postgres_url)

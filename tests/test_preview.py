@@ -1,0 +1,58 @@
+"""The terminal preview runs the same engine, content and database, offline."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.config import Settings
+from bot.console import run_preview
+from bot.content.loader import load_content
+from bot.db import create_engine, migrate, session_factory
+from bot.engine.companion import Companion
+
+ROOT = Path(__file__).resolve().parent.parent
+# Consent (Next, Next, Next, agree), a name, eight cards, the quiz, time zone and time.
+WALK = ["1", "2", "2", "1", "Sam", *["2"] * 8, "2", "2", "2", "Denver", "1", "2", "/menu", ""]
+
+
+def test_preview_walks_to_the_menu_and_remembers(settings: Settings) -> None:
+    engine = create_engine(settings.database_url)
+    migrate(engine)
+    companion = Companion(
+        content=load_content(settings.content_dir), sessions=session_factory(engine)
+    )
+    out = io.StringIO()
+    run_preview(companion, io.StringIO("\n".join(WALK)), out)
+    screen = out.getvalue()
+    assert "[1] Yes, I agree" in screen
+    assert "Nice to meet you, Sam!" in screen
+    assert "Got it: America/Denver." in screen
+    assert "You did it, Sam!" in screen
+    assert screen.rstrip().endswith("Bye for now.")
+    assert "What would you like to do, Sam?\n  [1] 📚 Lessons" in screen
+
+    again = io.StringIO()
+    run_preview(companion, io.StringIO("/quit\n"), again)
+    assert "What would you like to do, Sam?" in again.getvalue()
+
+
+def test_first_readme_command_without_token_opens_the_preview(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'preview.sqlite3'}"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        input="1\n/crisis\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("No TELEGRAM_BOT_TOKEN set, so here is the terminal preview.")
+    assert "not a crisis service" in result.stdout and "988" in result.stdout
+    assert result.stderr == ""
