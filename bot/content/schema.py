@@ -7,6 +7,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Id = str
+# Clinic text in every language, by language code: {en: "...", es: "..."}.
+Localized = dict[str, str]
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # What a step stores when it asks for free text.
 AskField = Literal["preferred_name", "timezone", "message_time"]
 # What choosing an option does besides moving on.
@@ -122,6 +125,7 @@ class Messages(Strict):
     buttons: Buttons
     menu: tuple[MenuItem, ...] = Field(min_length=1)
     remind_choices: tuple[ReminderChoice, ...] = Field(min_length=1)
+    weekdays: tuple[str, str, str, str, str, str, str]
 
 
 class CrisisPhrases(Strict):
@@ -136,12 +140,12 @@ class Session(Strict):
     start: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     end: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     kind: Literal["group", "individual", "family"]
-    title: str
+    title: Localized
 
 
 class CrisisLine(Strict):
-    name: str
-    how: str
+    name: Localized
+    how: Localized
 
 
 class Clinic(Strict):
@@ -151,9 +155,9 @@ class Clinic(Strict):
     name: str
     phone: str
     address: str
-    hours: str
+    hours: Localized
     program_weeks: int = Field(ge=1, le=52)
     schedule: tuple[Session, ...] = Field(min_length=1)
-    rules: tuple[str, ...] = Field(min_length=1)
-    paperwork: tuple[str, ...] = Field(min_length=1)
+    rules: tuple[Localized, ...] = Field(min_length=1)
+    paperwork: tuple[Localized, ...] = Field(min_length=1)
     crisis_lines: tuple[CrisisLine, ...] = Field(min_length=1)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.content.loader import PLACEHOLDER, Content, Language
-from bot.content.schema import Flow, Step
+from bot.content.loader import DEFAULT_LANGUAGE, PLACEHOLDER, Content, Language
+from bot.content.schema import WEEKDAYS, Flow, Localized, Step
 from bot.engine import callbacks as cb
 from bot.engine.fields import format_time
 from bot.engine.types import Button, Reply
@@ -23,6 +23,13 @@ def values_for(content: Content, language: Language, participant: Participant) -
     """Everything a text may mention about the clinic and the participant."""
     clinic, texts = content.clinic, language.messages.texts
     minute = participant.message_minute
+
+    def local(text: Localized) -> str:
+        return text.get(language.code) or text[DEFAULT_LANGUAGE]
+
+    def day(name: str) -> str:
+        return language.messages.weekdays[WEEKDAYS.index(name)]
+
     return {
         "name": participant.preferred_name or texts.name_fallback,
         "timezone": participant.timezone or texts.not_set,
@@ -31,12 +38,16 @@ def values_for(content: Content, language: Language, participant: Participant) -
         "clinic_name": clinic.name,
         "clinic_phone": clinic.phone,
         "clinic_address": clinic.address,
-        "clinic_hours": clinic.hours,
+        "clinic_hours": local(clinic.hours),
         "program_weeks": str(clinic.program_weeks),
-        "schedule": "\n".join(f"• {s.day} {s.start}-{s.end}: {s.title}" for s in clinic.schedule),
-        "rules": "\n".join(f"• {rule}" for rule in clinic.rules),
-        "paperwork": "\n".join(f"☐ {item}" for item in clinic.paperwork),
-        "crisis_lines": "\n".join(f"• {line.name}: {line.how}" for line in clinic.crisis_lines),
+        "schedule": "\n".join(
+            f"• {day(s.day)} {s.start}-{s.end}: {local(s.title)}" for s in clinic.schedule
+        ),
+        "rules": "\n".join(f"• {local(rule)}" for rule in clinic.rules),
+        "paperwork": "\n".join(f"☐ {local(item)}" for item in clinic.paperwork),
+        "crisis_lines": "\n".join(
+            f"• {local(line.name)}: {local(line.how)}" for line in clinic.crisis_lines
+        ),
     }
 
 
