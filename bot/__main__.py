@@ -21,11 +21,13 @@ from bot.models import utcnow
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser(
-        "run", help="run on Telegram (or the terminal preview when no token is set)"
-    )
+    commands.add_parser("run", help="run on Telegram (the terminal preview when no token is set)")
     preview = commands.add_parser("preview", help="chat with the bot in this terminal")
     preview.add_argument("--user", type=int, default=PREVIEW_USER_ID, help="pretend Telegram id")
+    preview.add_argument("--lang", help="language folder to preview, e.g. es")
+    preview.add_argument(
+        "--start", help="where to begin: a flow (lessons), a step (orientation:rules), lesson:halt"
+    )
     invite = commands.add_parser("invite", help="make a one-time invite link for a participant")
     invite.add_argument("label", help="how staff will know this participant, e.g. a chart number")
     content = commands.add_parser("content", help="work with the content folder")
@@ -34,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 class Fail(Exception):
-    """Stop with one plain line and an exit code."""
+    """Stop with plain lines and an exit code."""
 
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
@@ -54,39 +56,71 @@ def _engine(settings: Settings) -> sa.Engine:
         migrate(engine)
     except sa.exc.OperationalError as error:
         reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
-        raise Fail(f"DATABASE_URL: cannot open the database ({reason})", 2) from None
+        raise Fail(f"error: DATABASE_URL: cannot open the database ({reason})", 2) from None
     return engine
 
 
-def _run(args: argparse.Namespace, settings: Settings) -> int:
+def content_check(settings: Settings) -> int:
+    """Every problem as file:line: message; exit 1 on errors, 0 with warnings only."""
     content = _content(settings)
-    if args.command == "content":
-        flows = sum(len(language.flows) for language in content.languages.values())
-        print(f"content OK: {len(content.languages)} language(s), {flows} flows")
-        return 0
-    engine = _engine(settings)
-    sessions = session_factory(engine)
-    if args.command == "invite":
-        with sessions() as session:
-            try:
-                invite = participants.create_invite(session=session, label=args.label, now=utcnow())
-            except ValueError as error:
-                raise Fail(str(error), 1) from None
-            session.commit()
-        bot_name = settings.bot_username or "<your bot's username>"
-        print(
-            f"label: {invite.label}\ncode:  {invite.code}\nlink:  https://t.me/{bot_name}?start={invite.code}"
-        )
-        if not settings.bot_username:
-            print("(set TELEGRAM_BOT_USERNAME to print the full link)")
-        return 0
-    companion = Companion(content=content, sessions=sessions)
+    try:
+        with session_factory(_engine(settings))() as session:
+            problems = content.check_stored_answers(
+                participants.answered_questions(session=session)
+            )
+    except Fail as error:
+        print(f"warning: stored answers were not checked: {error}".replace("error: ", ""))
+        problems = []
+    for warning in content.warnings:
+        print(warning)
+    if problems:
+        raise Fail("\n".join(str(p) for p in problems), 1)
+    flows = sum(len(language.flows) for language in content.languages.values())
+    print(f"content OK: {len(content.languages)} language(s), {flows} flows")
+    return 0
+
+
+def invite(settings: Settings, label: str) -> int:
+    """Make a one-time invite and print its code and t.me link."""
+    with session_factory(_engine(settings))() as session:
+        try:
+            made = participants.create_invite(session=session, label=label, now=utcnow())
+        except ValueError as error:
+            raise Fail(f"error: {error}", 1) from None
+        session.commit()
+    bot_name = settings.bot_username or "<your bot's username>"
+    print(f"label: {made.label}\ncode:  {made.code}")
+    print(f"link:  https://t.me/{bot_name}?start={made.code}")
+    if not settings.bot_username:
+        print("(set TELEGRAM_BOT_USERNAME to print the full link)")
+    return 0
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    """On Telegram with a token; otherwise, and for `preview`, in this terminal."""
+    content = _content(settings)
+    companion = Companion(
+        content=content,
+        sessions=session_factory(_engine(settings)),
+        staff_ids=settings.staff_ids,
+        content_dir=settings.content_dir,
+    )
     if args.command == "preview" or not settings.telegram_token:
         if args.command != "preview":
             print("No TELEGRAM_BOT_TOKEN set, so here is the terminal preview.")
-        run_preview(
-            companion, sys.stdin, sys.stdout, user_id=getattr(args, "user", PREVIEW_USER_ID)
-        )
+        language = getattr(args, "lang", None)
+        if language and language not in content.languages:
+            raise Fail(
+                f"error: --lang {language!r}: the content has {', '.join(content.languages)}", 2
+            )
+        try:
+            run_preview(
+                companion, sys.stdin, sys.stdout,
+                user_id=getattr(args, "user", PREVIEW_USER_ID),
+                language=language, start=getattr(args, "start", None),
+            )  # fmt: skip
+        except ValueError as error:
+            raise Fail(f"error: {error}", 2) from None
         return 0
     from bot.telegram.app import run_polling  # Telegram is only needed when running on it.
 
@@ -96,20 +130,24 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; every failure is one plain line and a non-zero exit code."""
+    """Entry point; every failure is plain lines and a non-zero exit code, no traceback."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.WARNING
-    )
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs every request URL, and Telegram URLs carry the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:
-        return _run(args, Settings.from_env())
+        settings = Settings.from_env()
+        if args.command == "content":
+            return content_check(settings)
+        if args.command == "invite":
+            return invite(settings, args.label)
+        return run(settings, args)
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except Fail as error:
-        print(f"error: {error}" if error.code == 2 else str(error), file=sys.stderr)
+        print(error, file=sys.stderr)
         return error.code
     except KeyboardInterrupt:
         return 0

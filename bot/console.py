@@ -43,11 +43,17 @@ def show(replies: Sequence[Reply], out: TextIO) -> list[Button]:
 
 
 def run_preview(
-    companion: Companion, stdin: TextIO, out: TextIO, *, user_id: int = PREVIEW_USER_ID
+    companion: Companion,
+    stdin: TextIO,
+    out: TextIO,
+    *,
+    user_id: int = PREVIEW_USER_ID,
+    language: str | None = None,
+    start: str | None = None,
 ) -> None:
-    """Chat in the terminal until end of input; starts with /start like a new chat."""
+    """Chat in the terminal until end of input: from /start, or from the part given."""
     out.write(BANNER + "\n")
-    buttons = show(companion.handle(user_id, Incoming(Kind.START)), out)
+    buttons = show(companion.preview(user_id, language=language, start=start), out)
     while True:
         for _, replies in companion.due_reminders(telegram_id=user_id):
             buttons = show(replies, out)

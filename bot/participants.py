@@ -104,6 +104,12 @@ def redeem_invite(*, session: Session, code: str, participant: Participant, now:
     return "linked"
 
 
+def answered_questions(*, session: Session) -> list[tuple[str, str]]:
+    """Every (flow, question) that stored answers refer to."""
+    rows = session.exec(select(Answer.flow, Answer.question).distinct()).all()
+    return [(flow, question) for flow, question in rows]
+
+
 def claim_due_reminders(
     *, session: Session, now: datetime, telegram_id: int | None = None
 ) -> list[Participant]:

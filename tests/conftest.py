@@ -74,6 +74,8 @@ async def start_bot(settings: Settings) -> AsyncIterator[BotFactory]:
             content=load_content(settings.content_dir),
             sessions=session_factory(engine),
             clock=clock,
+            staff_ids=settings.staff_ids,
+            content_dir=settings.content_dir,
         )
         telegram = FakeTelegram()
         app = build_application(settings, companion, request=telegram, token=TOKEN)

@@ -78,7 +78,12 @@ async def test_help_menu_and_language(bot: RunningBot) -> None:
     assert got[0].text.startswith("The menu opens when we finish")
     assert "call you" in got[1].text
     got = await alex.send("/language")
-    assert got[0].text == "Right now I can only speak English."
+    assert got[0].text == "Which language would you like?"
+    assert got[0].labels == ["English", "Español"]
+    got = await alex.tap("Español")
+    assert got[0].text == "¡Listo! Idioma elegido: Español."
+    assert got[1].text.startswith("¿Cómo quieres que te llame?")
+    assert bot.participant().language == "es"
 
 
 async def test_stop_silences_until_start(bot: RunningBot) -> None:

@@ -56,3 +56,29 @@ def test_first_readme_command_without_token_opens_the_preview(tmp_path: Path) ->
     assert result.stdout.startswith("No TELEGRAM_BOT_TOKEN set, so here is the terminal preview.")
     assert "not a crisis service" in result.stdout and "988" in result.stdout
     assert result.stderr == ""
+
+
+def test_preview_any_part_in_spanish(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'preview.sqlite3'}"}
+    command = [sys.executable, "-m", "bot", "preview", "--lang", "es", "--start", "lesson:halt"]
+    result = subprocess.run(
+        command, input="1\n", env=env, capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    screen = result.stdout
+    assert "HALT" in screen and "[1] Siguiente ▶" in screen
+    assert "[1] ◀ Atrás" in screen  # the second card offers Back
+
+    step = [*command[:-1], "orientation:rules"]
+    result = subprocess.run(
+        step, input="", env=env, capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert "Unas pocas reglas mantienen a todos a salvo:" in result.stdout
+    assert "• Ven a todos los grupos y sesiones." in result.stdout
+
+    wrong = [*command[:-1], "lesson:nope"]
+    result = subprocess.run(wrong, input="", env=env, capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        "error: --start 'lesson:nope': no such flow or step; flows are:"
+    )

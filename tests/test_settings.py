@@ -77,8 +77,9 @@ def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
 def test_broken_content_names_file_and_line(tmp_path: Path) -> None:
     content = tmp_path / "content"
     subprocess.run(["cp", "-r", str(ROOT / "content"), str(content)], check=True)
-    consent = content / "en" / "flows" / "consent.yaml"
-    consent.write_text(consent.read_text().replace("goto: declined", "goto: nowhere"))
+    clinic = content / "clinic.yaml"
+    clinic.write_text(clinic.read_text().replace("program_weeks: 12", "program_weeks: twelve"))
+    line = clinic.read_text().splitlines().index("program_weeks: twelve") + 1
     result = _run(
         {"CONTENT_DIR": str(content), "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"},
         "content",
@@ -86,8 +87,7 @@ def test_broken_content_names_file_and_line(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert result.stderr.strip() == (
-        "content/en/flows/consent.yaml:47: step 'decide' goes to 'nowhere', which does not exist: "
-        "add it or fix the link"
+        f"content/clinic.yaml:{line}: 'program_weeks' should be a whole number"
     )
 
 

@@ -2,66 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
 
-import yaml
-from pydantic import BaseModel, ValidationError
-
+from bot.content import checks
+from bot.content.files import ContentError, Problem, YamlFile, display_name, open_yaml, parse
 from bot.content.schema import Clinic, CrisisPhrases, Flow, Messages
 
 CONSENT = "consent"
 ORIENTATION = "orientation"
 REQUIRED_FLOWS = (CONSENT, ORIENTATION)
 DEFAULT_LANGUAGE = "en"
-# Telegram's limits: 4096 characters a message; button labels get cut on phones past ~40.
-MAX_TEXT = 4096
-MAX_LABEL = 40
-PLACEHOLDERS = frozenset(
-    {
-        "name",
-        "value",
-        "timezone",
-        "time",
-        "language",
-        "clinic_name",
-        "clinic_phone",
-        "clinic_address",
-        "clinic_hours",
-        "program_weeks",
-        "schedule",
-        "rules",
-        "paperwork",
-        "crisis_lines",
-    }
-)
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
-M = TypeVar("M", bound=BaseModel)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing an editor must fix."""
-
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
-
-
-class ContentError(Exception):
-    """The content folder has problems; the running bot keeps what it had."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
+__all__ = ["Content", "ContentError", "Language", "Problem", "load_content"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +29,8 @@ class Language:
     crisis_phrases: tuple[str, ...]
     flows: dict[str, Flow]
     versions: dict[str, str] = field(default_factory=dict)
+    # Where each flow lives, for problems found later: (file, line of 'steps:').
+    sources: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -81,244 +39,170 @@ class Content:
 
     clinic: Clinic
     languages: dict[str, Language]
+    warnings: tuple[Problem, ...] = ()
 
     def language(self, code: str | None) -> Language:
         """The language pack for a code like 'es' or 'es-MX', English when we lack it."""
         short = (code or "").split("-")[0].lower()
         return self.languages.get(short) or self.languages[DEFAULT_LANGUAGE]
 
-
-class _File:
-    """A YAML file parsed twice: as data, and as nodes that know their line numbers."""
-
-    def __init__(self, root: Path, path: Path) -> None:
-        self.name = (
-            str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
-        )
-        self.raw = path.read_bytes()
-        text = self.raw.decode("utf-8")
-        self.node = yaml.compose(text, Loader=yaml.SafeLoader)
-        self.data = yaml.safe_load(text)
-        self.version = (
-            f"{(self.data or {}).get('version', '?')}+{hashlib.sha256(self.raw).hexdigest()[:8]}"
-        )
-
-    def line(self, *path: str | int) -> int:
-        """The line of the value at path, or of the nearest parent that exists."""
-        node = self.node
-        for key in path:
-            child = None
-            if isinstance(node, yaml.MappingNode):
-                child = next((v for k, v in node.value if k.value == key), None)
-                if child is None:
-                    child = next((k for k, _ in node.value if k.value == key), None)
-            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
-                child = node.value[key] if key < len(node.value) else None
-            if child is None:
-                break
-            node = child
-        return (node.start_mark.line + 1) if node is not None else 1
-
-    def problem(self, message: str, *path: str | int) -> Problem:
-        return Problem(self.name, self.line(*path), message)
+    def check_stored_answers(self, used: Iterable[tuple[str, str]]) -> list[Problem]:
+        """Questions that stored answers point to must keep their ids."""
+        english = self.languages[DEFAULT_LANGUAGE]
+        problems = []
+        for flow_id, question in sorted(set(used)):
+            flow = english.flows.get(flow_id)
+            if flow is None:
+                problems.append(
+                    Problem(
+                        f"content/{DEFAULT_LANGUAGE}/flows",
+                        1,
+                        f"stored answers use flow '{flow_id}', which is gone: put it back "
+                        "(you can change its text, not its id)",
+                    )
+                )
+            elif all(step.id != question for step in flow.steps):
+                file, line = english.sources[flow_id]
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        f"stored answers use step '{question}' of flow '{flow_id}', which is gone: "
+                        "keep the step id (you can change its text, not its id)",
+                    )
+                )
+        return problems
 
 
-def _parse(file: _File, model: type[M], problems: list[Problem]) -> M | None:
-    if not isinstance(file.data, dict):
-        problems.append(
-            file.problem("the file should hold named fields (key: value), but it does not")
-        )
-        return None
-    try:
-        return model.model_validate(file.data)
-    except ValidationError as exc:
-        for error in exc.errors():
-            loc = tuple(error["loc"])
-            where = ".".join(str(part) for part in loc) or "file"
-            if error["type"] == "missing":
-                message = f"'{where}' is missing"
-                loc = loc[:-1]
-            elif error["type"] == "extra_forbidden":
-                message = f"'{where}' is not a known field here; check the spelling"
-            else:
-                message = f"'{where}': {error['msg']}"
-            problems.append(file.problem(message, *loc))
-        return None
+@dataclass
+class _Loaded:
+    """A language as read, with its files, before cross-language checks."""
 
-
-def _open(root: Path, path: Path, problems: list[Problem]) -> _File | None:
-    try:
-        return _File(root, path)
-    except FileNotFoundError:
-        problems.append(Problem(str(path.relative_to(root.parent)), 1, "this file is missing"))
-    except UnicodeDecodeError:
-        problems.append(
-            Problem(str(path.relative_to(root.parent)), 1, "save this file as UTF-8 text")
-        )
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = mark.line + 1 if mark else 1
-        problems.append(
-            Problem(str(path.relative_to(root.parent)), line, f"YAML syntax: {exc.problem}")
-        )
-    return None
+    code: str
+    messages: Messages | None
+    messages_file: YamlFile | None
+    crisis: CrisisPhrases | None
+    flows: dict[str, tuple[Flow, YamlFile]]
+    broken: set[str]
 
 
 def load_content(root: Path) -> Content:
     """Load and check the whole folder; raise ContentError listing every problem."""
     problems: list[Problem] = []
-    clinic_file = _open(root, root / "clinic.yaml", problems)
-    clinic = _parse(clinic_file, Clinic, problems) if clinic_file else None
-    languages: dict[str, Language] = {}
-    language_dirs = sorted(p.parent for p in root.glob("*/messages.yaml"))
-    if not any(d.name == DEFAULT_LANGUAGE for d in language_dirs):
+    clinic_file = open_yaml(root, root / "clinic.yaml", problems)
+    clinic = parse(clinic_file, Clinic, problems) if clinic_file else None
+    folders = sorted(p.parent for p in root.glob("*/messages.yaml"))
+    if not any(folder.name == DEFAULT_LANGUAGE for folder in folders):
         problems.append(
-            Problem(f"{root.name}/{DEFAULT_LANGUAGE}/messages.yaml", 1, "this file is missing")
+            Problem(
+                display_name(root, root / DEFAULT_LANGUAGE / "messages.yaml"),
+                1,
+                "this file is missing",
+            )
         )
-    for folder in language_dirs:
-        language = _load_language(root, folder, problems)
-        if language:
-            languages[language.code] = language
-    if problems or clinic is None:
-        raise ContentError(problems)
-    return Content(clinic=clinic, languages=languages)
+    loaded = {folder.name: _read_language(root, folder, problems) for folder in folders}
+    original = loaded.get(DEFAULT_LANGUAGE)
+    for language in loaded.values():
+        if original is not None and language is not original:
+            problems.extend(_check_translation(root, language, original))
+    if clinic and clinic_file:
+        problems.extend(checks.check_clinic_languages(clinic, clinic_file, loaded))
+    errors = [p for p in problems if not p.warning]
+    if errors or clinic is None:
+        raise ContentError(errors)
+    languages = {code: _freeze(language) for code, language in loaded.items()}
+    return Content(clinic=clinic, languages=languages, warnings=tuple(problems))
 
 
-def _load_language(root: Path, folder: Path, problems: list[Problem]) -> Language | None:
-    before = len(problems)
-    files = {
-        "messages": _open(root, folder / "messages.yaml", problems),
-        "crisis": _open(root, folder / "crisis.yaml", problems),
-    }
-    messages = _parse(files["messages"], Messages, problems) if files["messages"] else None
-    crisis = _parse(files["crisis"], CrisisPhrases, problems) if files["crisis"] else None
-    flows: dict[str, tuple[Flow, _File]] = {}
+def _read_language(root: Path, folder: Path, problems: list[Problem]) -> _Loaded:
+    messages_file = open_yaml(root, folder / "messages.yaml", problems)
+    crisis_file = open_yaml(root, folder / "crisis.yaml", problems)
+    messages = parse(messages_file, Messages, problems) if messages_file else None
+    crisis = parse(crisis_file, CrisisPhrases, problems) if crisis_file else None
+    flows: dict[str, tuple[Flow, YamlFile]] = {}
+    # Flows whose file has errors still count as present, so links to them don't pile up
+    # more problems than the one the editor must fix.
+    broken: set[str] = set()
     for path in sorted((folder / "flows").glob("*.yaml")):
-        file = _open(root, path, problems)
-        flow = _parse(file, Flow, problems) if file else None
-        if flow and file:
-            if flow.id in flows:
-                problems.append(
-                    file.problem(f"flow id '{flow.id}' is used by another file too", "id")
-                )
-            flows[flow.id] = (flow, file)
+        file = open_yaml(root, path, problems)
+        flow = parse(file, Flow, problems) if file else None
+        if flow is None or file is None:
+            data = file.data if file else None
+            flow_id = data.get("id") if isinstance(data, dict) else None
+            broken.add(str(flow_id or path.stem))
+            continue
+        if flow.id in flows:
+            problems.append(
+                file.problem(f"flow id '{flow.id}' is also used by {flows[flow.id][1].name}", "id")
+            )
+        flows[flow.id] = (flow, file)
+    known = set(flows) | broken
     for required in REQUIRED_FLOWS:
-        if required not in flows:
+        if required not in known:
+            path = folder / "flows" / f"{required}.yaml"
+            problems.append(
+                Problem(display_name(root, path), 1, f"the '{required}' flow is missing")
+            )
+    for file in [messages_file, crisis_file, *(f for _, f in flows.values())]:
+        if file is not None:
+            problems.extend(checks.check_strings(file, PLACEHOLDER))
+    if messages and messages_file:
+        problems.extend(checks.check_messages(messages, messages_file, known))
+    for flow, file in flows.values():
+        problems.extend(checks.check_flow(flow, file, known))
+    return _Loaded(folder.name, messages, messages_file, crisis, flows, broken)
+
+
+def _check_translation(root: Path, language: _Loaded, original: _Loaded) -> list[Problem]:
+    problems: list[Problem] = []
+    for flow_id, (flow, file) in original.flows.items():
+        twin = language.flows.get(flow_id)
+        if flow_id in language.broken:
+            continue
+        if twin is None:
+            path = root / language.code / "flows" / Path(file.name).name
             problems.append(
                 Problem(
-                    f"{root.name}/{folder.name}/flows/{required}.yaml",
+                    display_name(root, path),
                     1,
-                    f"the '{required}' flow is missing",
+                    f"this file is missing; {file.name} has flow '{flow_id}'",
                 )
             )
-    if messages and files["messages"]:
-        problems.extend(_check_messages(messages, files["messages"], set(flows)))
-    for flow, file in flows.values():
-        problems.extend(_check_flow(flow, file, set(flows)))
-    if len(problems) > before or messages is None or crisis is None:
-        return None
+        else:
+            problems.extend(checks.check_translation(twin[0], twin[1], flow, file))
+    for flow_id, (_, file) in language.flows.items():
+        if flow_id not in original.flows and flow_id not in original.broken:
+            problems.append(
+                file.problem(
+                    f"flow '{flow_id}' has no {DEFAULT_LANGUAGE} version; add it to "
+                    f"content/{DEFAULT_LANGUAGE}/flows or remove this file",
+                    "id",
+                )
+            )
+    if (
+        language.messages
+        and language.messages_file
+        and original.messages
+        and original.messages_file
+    ):
+        problems.extend(
+            checks.check_messages_translation(
+                language.messages, language.messages_file, original.messages, original.messages_file
+            )
+        )
+    return problems
+
+
+def _freeze(language: _Loaded) -> Language:
+    assert language.messages is not None and language.crisis is not None
     return Language(
-        code=folder.name,
-        messages=messages,
-        crisis_phrases=crisis.phrases,
-        flows={flow_id: flow for flow_id, (flow, _) in flows.items()},
-        versions={flow_id: file.version for flow_id, (_, file) in flows.items()},
+        code=language.code,
+        messages=language.messages,
+        crisis_phrases=language.crisis.phrases,
+        flows={flow_id: flow for flow_id, (flow, _) in language.flows.items()},
+        versions={flow_id: file.version for flow_id, (_, file) in language.flows.items()},
+        sources={
+            flow_id: (file.name, file.line("steps"))
+            for flow_id, (_, file) in language.flows.items()
+        },
     )
-
-
-def _texts(
-    data: Any, path: tuple[str | int, ...] = ()
-) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """Every string in a parsed file, with its path."""
-    if isinstance(data, str):
-        yield path, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _texts(value, (*path, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _texts(value, (*path, index))
-
-
-def _check_strings(file: _File) -> Iterator[Problem]:
-    for path, text in _texts(file.data):
-        for name in PLACEHOLDER.findall(text):
-            if name not in PLACEHOLDERS:
-                yield file.problem(
-                    f"'{{{name}}}' is not a placeholder the bot knows; known ones are "
-                    + ", ".join(sorted(PLACEHOLDERS)),
-                    *path,
-                )
-        if len(text) > MAX_TEXT:
-            yield file.problem(
-                f"this text is {len(text)} characters; Telegram allows {MAX_TEXT}", *path
-            )
-        if path and path[-1] == "label" and len(text) > MAX_LABEL:
-            yield file.problem(
-                f"this button label is {len(text)} characters; keep it to {MAX_LABEL}", *path
-            )
-
-
-def _valid_goto(target: str, steps: set[str], flows: set[str]) -> bool:
-    if target in {"menu", "help", "plan"}:
-        return True
-    if target.startswith("flow:"):
-        return target.removeprefix("flow:") in flows
-    return target in steps
-
-
-def _check_messages(messages: Messages, file: _File, flows: set[str]) -> Iterator[Problem]:
-    yield from _check_strings(file)
-    for index, item in enumerate(messages.menu):
-        if not _valid_goto(item.goto, set(), flows):
-            yield file.problem(
-                f"menu item '{item.id}' goes to '{item.goto}', which does not exist: "
-                "use menu, help, plan or flow:<flow id>",
-                "menu",
-                index,
-                "goto",
-            )
-
-
-def _check_flow(flow: Flow, file: _File, flows: set[str]) -> Iterator[Problem]:
-    yield from _check_strings(file)
-    step_ids: set[str] = set()
-    for index, step in enumerate(flow.steps):
-        if step.id in step_ids:
-            yield file.problem(
-                f"step id '{step.id}' is used twice in this flow", "steps", index, "id"
-            )
-        step_ids.add(step.id)
-    for index, step in enumerate(flow.steps):
-        where = ("steps", index)
-        if step.kind in {"choice", "quiz"} and not step.options:
-            yield file.problem(f"step '{step.id}' is a {step.kind} but has no options", *where)
-        if step.kind == "card" and step.options:
-            yield file.problem(
-                f"step '{step.id}' is a card, so it cannot have options; make it a choice",
-                *where,
-                "options",
-            )
-        if step.kind == "quiz" and sum(o.correct for o in step.options) != 1:
-            yield file.problem(
-                f"quiz step '{step.id}' needs exactly one option with 'correct: true'",
-                *where,
-                "options",
-            )
-        if step.kind == "ask" and step.ask is None:
-            yield file.problem(f"ask step '{step.id}' needs 'ask:' (what to store)", *where)
-        if step.kind != "ask" and step.ask is not None:
-            yield file.problem(f"step '{step.id}' has 'ask:' but is not an ask step", *where, "ask")
-        targets: list[tuple[str, tuple[str | int, ...]]] = []
-        if step.next:
-            targets.append((step.next, (*where, "next")))
-        targets += [
-            (o.goto, (*where, "options", i, "goto")) for i, o in enumerate(step.options) if o.goto
-        ]
-        for target, path in targets:
-            if not _valid_goto(target, step_ids, flows):
-                yield file.problem(
-                    f"step '{step.id}' goes to '{target}', which does not exist: "
-                    "add it or fix the link",
-                    *path,
-                )

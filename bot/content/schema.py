@@ -100,6 +100,8 @@ class Texts(Strict):
     invite_unknown: str
     plan: str
     error: str
+    reload_ok: str
+    reload_failed: str
     name_fallback: str
     not_set: str
 

@@ -3,68 +3,90 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 
 from sqlmodel import Session
 
 from bot import participants as store
-from bot.content.loader import CONSENT, ORIENTATION, Content, Language
-from bot.content.schema import Action, Flow, Option, Step
+from bot.content.checks import MAX_TEXT
+from bot.content.loader import CONSENT, ORIENTATION, Content, ContentError, load_content
 from bot.db import SessionFactory
-from bot.engine import callbacks as cb
-from bot.engine import steps
-from bot.engine.fields import format_time, parse_name, parse_time, parse_timezone
-from bot.engine.types import Button, Incoming, Kind, Reply
+from bot.engine.steps import fill
+from bot.engine.turn import Turn
+from bot.engine.types import Incoming, Kind, Reply
 from bot.models import Participant, utcnow
 from bot.safety.screening import CrisisScreen
 
 Clock = Callable[[], datetime]
+RELOAD = "reload"
+PREVIEW_LABEL = "preview-{}"
 
-HELP, MENU, CRISIS, STOP, LANGUAGE = "help", "menu", "crisis", "stop", "language"
-COMMANDS = (HELP, MENU, CRISIS, STOP, LANGUAGE)
-CRISIS_ALERT = "crisis_language"
-TRAIL_SEP = ","
-MAX_TRAIL = 16  # how many steps Back can retrace
+
+@dataclass(frozen=True)
+class _Live:
+    """Content and the crisis screen built from it, swapped together on reload."""
+
+    content: Content
+    screen: CrisisScreen
+
+    @classmethod
+    def of(cls, content: Content) -> _Live:
+        phrases = (p for lang in content.languages.values() for p in lang.crisis_phrases)
+        return cls(content, CrisisScreen(phrases))
 
 
 class Companion:
     """Holds the content and the database; every turn runs in one transaction."""
 
     def __init__(
-        self, *, content: Content, sessions: SessionFactory, clock: Clock = utcnow
+        self,
+        *,
+        content: Content,
+        sessions: SessionFactory,
+        clock: Clock = utcnow,
+        staff_ids: frozenset[int] = frozenset(),
+        content_dir: Path | None = None,
     ) -> None:
-        self.content = content
+        self._live = _Live.of(content)
         self._sessions = sessions
         self._clock = clock
-        self._screen = CrisisScreen(
-            phrase for language in content.languages.values() for phrase in language.crisis_phrases
-        )
+        self._staff_ids = staff_ids
+        self._content_dir = content_dir
+
+    @property
+    def content(self) -> Content:
+        return self._live.content
 
     def handle(self, telegram_id: int, incoming: Incoming) -> list[Reply]:
         """Answer one thing a participant sent; the position is committed with the answer."""
+        is_reload = incoming.kind is Kind.COMMAND and incoming.value == RELOAD
+        if is_reload and telegram_id in self._staff_ids:
+            return self.reload()
+        live = self._live  # one content for the whole turn, even if a reload lands meanwhile
         with self._sessions() as session:
-            now = self._clock()
-            participant = store.lock_participant(session=session, telegram_id=telegram_id, now=now)
+            participant = self._lock(session, telegram_id)
             last = participant.last_update_id
             if incoming.update_id is not None:
                 if last is not None and incoming.update_id <= last:
                     return []  # Telegram delivered this update again; it was answered.
                 participant.last_update_id = incoming.update_id
-            replies = _Turn(self.content, self._screen, session, participant, incoming, now).run()
+            replies = self._turn(live, session, participant, incoming).run()
             session.add(participant)
             session.commit()
             return replies
 
     def due_reminders(self, *, telegram_id: int | None = None) -> list[tuple[int, list[Reply]]]:
         """Claim every due 'remind me later' (or one person's) and say what to send to whom."""
+        live = self._live
         with self._sessions() as session:
-            now = self._clock()
-            due = store.claim_due_reminders(session=session, now=now, telegram_id=telegram_id)
+            due = store.claim_due_reminders(
+                session=session, now=self._clock(), telegram_id=telegram_id
+            )
             out = []
             for participant in due:
-                turn = _Turn(
-                    self.content, self._screen, session, participant, Incoming(Kind.TEXT), now
-                )
+                turn = self._turn(live, session, participant, Incoming(Kind.TEXT))
                 out.append((participant.telegram_id, [turn.say("reminder"), *turn.current()]))
             session.commit()
             return out
@@ -72,331 +94,71 @@ class Companion:
     def mark_unreachable(self, telegram_id: int) -> None:
         """The participant blocked the bot: send nothing more until they write again."""
         with self._sessions() as session:
-            now = self._clock()
-            participant = store.lock_participant(session=session, telegram_id=telegram_id, now=now)
-            participant.unreachable_at = now
+            participant = self._lock(session, telegram_id)
+            participant.unreachable_at = self._clock()
             session.add(participant)
             session.commit()
 
+    def reload(self) -> list[Reply]:
+        """Load the content folder again; swap it in only if it is free of problems."""
+        texts = self.content.language(None).messages.texts
+        assert self._content_dir is not None, "reload needs the content folder"
+        try:
+            content = load_content(self._content_dir)
+            with self._sessions() as session:
+                problems = content.check_stored_answers(store.answered_questions(session=session))
+        except ContentError as error:
+            problems = error.problems
+        if problems:
+            listing = "\n".join(str(p) for p in problems)
+            return [Reply(fill(texts.reload_failed, {"value": listing})[:MAX_TEXT])]
+        self._live = _Live.of(content)
+        flows = sum(len(language.flows) for language in content.languages.values())
+        summary = f"{len(content.languages)} languages, {flows} flows"
+        return [Reply(fill(texts.reload_ok, {"value": summary}))]
 
-class _Turn:
-    """One participant's turn: reads the input, moves the position, collects the replies."""
-
-    def __init__(
-        self,
-        content: Content,
-        screen: CrisisScreen,
-        session: Session,
-        participant: Participant,
-        incoming: Incoming,
-        now: datetime,
-    ) -> None:
-        self.content = content
-        self.screen = screen
-        self.session = session
-        self.p = participant
-        self.incoming = incoming
-        self.now = now
-        self.lang: Language = content.language(participant.language or incoming.language_code)
-
-    # ----- dispatch -------------------------------------------------------------------------
-
-    def run(self) -> list[Reply]:
-        kind, value = self.incoming.kind, self.incoming.value
-        self.p.remind_at = None
-        self.p.unreachable_at = None
-        if kind in {Kind.TEXT, Kind.EDITED, Kind.MEDIA} and value and self.screen.is_crisis(value):
-            return self.crisis(alert=True)
-        if kind is Kind.START:
-            return self.start(value)
-        if kind is Kind.COMMAND:
-            return self.command(value)
-        if self.p.stopped_at is not None:
-            return [self.say("paused_reply")]
-        if kind is Kind.BUTTON:
-            return self.button(value)
-        if kind is Kind.EDITED:
-            return [self.say("edited"), *self.current()]
-        if kind is Kind.MEDIA:
-            return [self.say("not_text"), *self.current()]
-        return self.text(value)
-
-    def command(self, name: str) -> list[Reply]:
-        if name == CRISIS:
-            return self.crisis(alert=False)
-        if name == HELP:
-            return [self.say("help", carry_on=True)]
-        if name == STOP:
-            return self.stop()
-        if name == MENU:
-            return self.menu()
-        if name == LANGUAGE:
-            return self.language_choice()
-        return [self.say("unknown_command", carry_on=True)]
-
-    def start(self, payload: str) -> list[Reply]:
-        replies: list[Reply] = []
-        if payload:
-            outcome = store.redeem_invite(
-                session=self.session, code=payload, participant=self.p, now=self.now
-            )
-            replies.append(self.say(f"invite_{outcome}"))
-        if self.p.stopped_at is not None:
-            self.p.stopped_at = None
-            replies.append(self.say("resumed"))
-        if self.p.consented_at is None:
-            return [*replies, *self.enter(CONSENT)]
-        if self.p.flow is None:
-            return [*replies, *self.menu()]
-        return [*replies, self.say("welcome_back"), *self.current()]
-
-    def button(self, data: str) -> list[Reply]:
-        parsed = cb.decode(data)
-        if parsed is None:
-            return [self.say("unknown_button"), *self.current()]
-        if parsed.prefix == cb.CARRY_ON:
-            return self.current()
-        if parsed.prefix == cb.MENU:
-            return self.menu_item(parsed.args[0])
-        if parsed.prefix == cb.LANGUAGE:
-            return self.set_language(parsed.args[0])
-        flow_id, step_id, key = parsed.args
-        if (flow_id, step_id) != (self.p.flow, self.p.step):
-            return [self.say("stale_button"), *self.current()]
-        flow, step = self.position()
-        if flow is None or step is None:
-            return [self.say("stale_button"), *self.current()]
-        if parsed.prefix == cb.REMIND:
-            return self.remind(key)
-        return self.step_button(flow, step, key)
-
-    def text(self, text: str) -> list[Reply]:
-        flow, step = self.position()
-        if flow is None or step is None or step.kind != "ask":
-            return [self.say("use_buttons"), *self.current()]
-        return self.answer_ask(flow, step, text, option=None)
-
-    # ----- flows ----------------------------------------------------------------------------
-
-    def position(self) -> tuple[Flow | None, Step | None]:
-        flow = self.lang.flows.get(self.p.flow or "")
-        return flow, (steps.find_step(flow, self.p.step) if flow else None)
-
-    def current(self) -> list[Reply]:
-        """Show where the participant is, repairing a position the content no longer has."""
-        flow, step = self.position()
-        if flow is not None and step is not None:
-            return [self.render(flow, step)]
-        if self.p.consented_at is None:
-            return self.enter(CONSENT)
-        if self.p.oriented_at is None:
-            return self.enter(ORIENTATION)
-        return self.menu()
-
-    def enter(self, flow_id: str, step_id: str | None = None) -> list[Reply]:
-        flow = self.lang.flows[flow_id]
-        step = steps.find_step(flow, step_id) if step_id else flow.steps[0]
-        assert step is not None, "the content check guarantees every link"
-        trail = self.trail() if self.p.flow == flow.id else []
-        if self.p.flow == flow.id and self.p.step and self.p.step != step.id:
-            trail = [*trail, self.p.step][-MAX_TRAIL:]
-        self.p.flow, self.p.step, self.p.trail = flow.id, step.id, TRAIL_SEP.join(trail)
-        return [self.render(flow, step)]
-
-    def back(self) -> list[Reply]:
-        """Return to the step the participant came from, the way they came."""
-        *trail, before = self.trail()
-        self.p.step, self.p.trail = before, TRAIL_SEP.join(trail)
-        return self.current()
-
-    def trail(self) -> list[str]:
-        return [s for s in (self.p.trail or "").split(TRAIL_SEP) if s]
-
-    def render(self, flow: Flow, step: Step) -> Reply:
-        return steps.render(flow, step, self.lang, self.values(), can_go_back=bool(self.trail()))
-
-    def go(self, flow: Flow | None, target: str) -> list[Reply]:
-        """Follow a link: a step of this flow, another flow, the menu, or the flow's end."""
-        if flow is not None and target == steps.END:
-            return self.finish(flow)
-        if target == "menu":
-            return self.menu()
-        if target == "help":
-            return [self.say("help", carry_on=True)]
-        if target == "plan":
-            return [self.say("plan", carry_on=True)]
-        if target.startswith("flow:") or flow is None:
-            return self.enter(target.removeprefix("flow:"))
-        return self.enter(flow.id, target)
-
-    def finish(self, flow: Flow) -> list[Reply]:
-        store.record_completion(
-            session=self.session,
-            participant=self.p,
-            flow=flow.id,
-            version=self.lang.versions[flow.id],
-            now=self.now,
-        )
-        if flow.id == ORIENTATION and self.p.oriented_at is None:
-            self.p.oriented_at = self.now
-        return self.menu()
-
-    def step_button(self, flow: Flow, step: Step, key: str) -> list[Reply]:
-        if key == cb.BACK and self.trail():
-            return self.back()
-        if key == cb.NEXT and step.kind == "card":
-            return self.go(flow, steps.following(flow, step))
-        if key == cb.LATER and flow.can_pause:
-            return [self.remind_choice(flow, step)]
-        if key == cb.SKIP and step.kind == "ask" and step.skip:
-            return self.go(flow, steps.following(flow, step))
-        if key.isdigit() and int(key) < len(step.options):
-            option = step.options[int(key)]
-            if step.kind == "ask":
-                return self.answer_ask(flow, step, option.value or option.label, option=option)
-            return self.choose(flow, step, option)
-        return [self.say("unknown_button"), *self.current()]
-
-    def choose(self, flow: Flow, step: Step, option: Option) -> list[Reply]:
-        if step.kind == "quiz" or option.value:
-            store.record_answer(
-                session=self.session,
-                participant=self.p,
-                flow=flow.id,
-                question=step.id,
-                value=option.value or option.label,
-                version=self.lang.versions[flow.id],
-                now=self.now,
-            )
-        replies: list[Reply] = []
-        if option.do:
-            replies += self.act(option.do, flow)
-        if option.reply:
-            replies.append(Reply(steps.fill(option.reply, self.values())))
-        if option.do == "stop_messages":
+    def preview(self, telegram_id: int, *, language: str | None, start: str | None) -> list[Reply]:
+        """Start the terminal preview in a language, and optionally at any flow or step."""
+        live = self._live
+        with self._sessions() as session:
+            participant = self._lock(session, telegram_id)
+            if participant.label is None:
+                participant.label = PREVIEW_LABEL.format(telegram_id)
+            if language:
+                participant.language = language
+            turn = self._turn(live, session, participant, Incoming(Kind.START))
+            if start is None:
+                replies = turn.run()
+            else:
+                flow_id, step_id = resolve_start(live.content, start, language)
+                now = self._clock()
+                # The preview participant skips what comes before the part being previewed.
+                if flow_id != CONSENT:
+                    participant.consented_at = participant.consented_at or now
+                if flow_id not in (CONSENT, ORIENTATION):
+                    participant.oriented_at = participant.oriented_at or now
+                replies = turn.enter(flow_id, step_id)
+            session.add(participant)
+            session.commit()
             return replies
-        return [*replies, *self.go(flow, option.goto or steps.following(flow, step))]
 
-    def act(self, action: Action, flow: Flow) -> list[Reply]:
-        if action in {"consent_agree", "consent_decline"}:
-            agreed = action == "consent_agree"
-            store.record_consent(
-                session=self.session,
-                participant=self.p,
-                agreed=agreed,
-                version=self.lang.versions[flow.id],
-                now=self.now,
-            )
-            if agreed and self.p.consented_at is None:
-                self.p.consented_at = self.now
-                self.p.language = self.lang.code
-            return []
-        return self.stop()
+    def _lock(self, session: Session, telegram_id: int) -> Participant:
+        return store.lock_participant(session=session, telegram_id=telegram_id, now=self._clock())
 
-    def answer_ask(self, flow: Flow, step: Step, text: str, option: Option | None) -> list[Reply]:
-        field = step.ask
-        if field == "preferred_name":
-            name = parse_name(text)
-            if name is None:
-                return [self.say("name_invalid"), *self.current()]
-            self.p.preferred_name = name
-            shown = name
-        elif field == "timezone":
-            zone = parse_timezone(text)
-            if zone is None:
-                return [self.say("timezone_invalid"), *self.current()]
-            self.p.timezone = shown = zone
-        else:
-            minute = parse_time(text)
-            if minute is None:
-                return [self.say("time_invalid"), *self.current()]
-            self.p.message_minute = minute
-            shown = format_time(minute)
-        replies = (
-            [Reply(steps.fill(step.reply, {**self.values(), "value": shown}))] if step.reply else []
-        )
-        target = option.goto if option and option.goto else steps.following(flow, step)
-        return [*replies, *self.go(flow, target)]
+    def _turn(
+        self, live: _Live, session: Session, participant: Participant, incoming: Incoming
+    ) -> Turn:
+        return Turn(live.content, live.screen, session, participant, incoming, self._clock())
 
-    # ----- menu, reminders, settings ----------------------------------------------------------
 
-    def menu(self) -> list[Reply]:
-        if self.p.oriented_at is None:
-            return [self.say("menu_locked"), *self.current()]
-        self.p.flow = self.p.step = self.p.trail = None
-        items = [
-            Button(item.label, cb.encode(cb.MENU, item.id)) for item in self.lang.messages.menu
-        ]
-        rows = tuple(tuple(items[i : i + 2]) for i in range(0, len(items), 2))
-        return [Reply(self.text_of("menu"), rows)]
-
-    def menu_item(self, item_id: str) -> list[Reply]:
-        item = next((i for i in self.lang.messages.menu if i.id == item_id), None)
-        if item is None:
-            return [self.say("unknown_button"), *self.current()]
-        if self.p.oriented_at is None:
-            return [self.say("menu_locked"), *self.current()]
-        return self.go(None, item.goto)
-
-    def remind_choice(self, flow: Flow, step: Step) -> Reply:
-        choices = tuple(
-            (Button(c.label, cb.encode(cb.REMIND, flow.id, step.id, c.hours)),)
-            for c in self.lang.messages.remind_choices
-        )
-        return Reply(self.text_of("remind_when"), choices)
-
-    def remind(self, hours: str) -> list[Reply]:
-        choice = next((c for c in self.lang.messages.remind_choices if str(c.hours) == hours), None)
-        if choice is None:
-            return [self.say("unknown_button"), *self.current()]
-        self.p.remind_at = self.now + timedelta(hours=choice.hours)
-        return [
-            Reply(steps.fill(self.lang.messages.texts.remind_set, {"value": choice.label.lower()}))
-        ]
-
-    def stop(self) -> list[Reply]:
-        self.p.stopped_at = self.now
-        return [self.say("stopped")]
-
-    def crisis(self, *, alert: bool) -> list[Reply]:
-        # Before consent nothing about the person may be kept, so no alert is stored then.
-        if alert and self.p.consented_at is not None:
-            store.raise_alert(
-                session=self.session,
-                participant=self.p,
-                kind=CRISIS_ALERT,
-                context=f"{self.p.flow or 'menu'}:{self.p.step or ''}",
-                now=self.now,
-            )
-        return [self.say("crisis", carry_on=True)]
-
-    def language_choice(self) -> list[Reply]:
-        if len(self.content.languages) < 2:
-            return [self.say("language_only", carry_on=True)]
-        if self.p.consented_at is None:
-            return [self.say("language_after_consent", carry_on=True)]
-        rows = tuple(
-            (Button(lang.messages.language_name, cb.encode(cb.LANGUAGE, code)),)
-            for code, lang in sorted(self.content.languages.items())
-        )
-        return [Reply(self.text_of("language_pick"), rows)]
-
-    def set_language(self, code: str) -> list[Reply]:
-        if code not in self.content.languages or self.p.consented_at is None:
-            return [self.say("unknown_button"), *self.current()]
-        self.p.language = code
-        self.lang = self.content.languages[code]
-        return [self.say("language_set"), *self.current()]
-
-    # ----- text -----------------------------------------------------------------------------
-
-    def values(self) -> dict[str, str]:
-        return steps.values_for(self.content, self.lang, self.p)
-
-    def text_of(self, key: str) -> str:
-        return steps.fill(getattr(self.lang.messages.texts, key), self.values())
-
-    def say(self, key: str, *, carry_on: bool = False) -> Reply:
-        """A message from messages.yaml, optionally with a button back to where we were."""
-        buttons = ((Button(self.lang.messages.buttons.carry_on, cb.CARRY_ON),),) if carry_on else ()
-        return Reply(self.text_of(key), buttons)
+def resolve_start(content: Content, start: str, language: str | None) -> tuple[str, str | None]:
+    """'orientation', 'orientation:rules' or 'lesson:halt' as a flow and an optional step."""
+    flows = content.language(language).flows
+    head, _, tail = start.partition(":")
+    if head in flows and (not tail or any(step.id == tail for step in flows[head].steps)):
+        return head, tail or None
+    for candidate in (f"{head}_{tail}", tail):
+        if candidate in flows:
+            return candidate, None
+    known = ", ".join(sorted(flows))
+    raise ValueError(f"--start {start!r}: no such flow or step; flows are: {known}")

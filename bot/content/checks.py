@@ -1,0 +1,223 @@
+"""Checks across files: links, limits, placeholders, translations, stored answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from bot.content.files import Path_, Problem, YamlFile
+from bot.content.schema import Clinic, Flow, Messages
+
+# Telegram's limits: 4096 characters a message; button labels get cut on phones past ~40.
+MAX_TEXT = 4096
+MAX_LABEL = 40
+PLACEHOLDERS = frozenset(
+    {
+        "name", "value", "timezone", "time", "language",
+        "clinic_name", "clinic_phone", "clinic_address", "clinic_hours", "program_weeks",
+        "schedule", "rules", "paperwork", "crisis_lines",
+    }
+)  # fmt: skip
+SPECIAL_TARGETS = ("menu", "help", "plan")
+
+
+def _strings(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+    """Every string in a parsed file, with its path."""
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, (*path, index))
+
+
+def check_strings(file: YamlFile, placeholder: Any) -> Iterator[Problem]:
+    """Unknown {placeholders}, texts too long for Telegram, labels too long for a button."""
+    for path, text in _strings(file.data):
+        for name in placeholder.findall(text):
+            if name not in PLACEHOLDERS:
+                yield file.problem(
+                    f"'{{{name}}}' is not a word the bot fills in; use one of "
+                    + ", ".join(f"{{{p}}}" for p in sorted(PLACEHOLDERS)),
+                    *path,
+                )
+        if len(text) > MAX_TEXT:
+            yield file.problem(
+                f"this text has {len(text)} characters; Telegram allows {MAX_TEXT}", *path
+            )
+        if path and path[-1] == "label" and len(text) > MAX_LABEL:
+            yield file.problem(
+                f"this button label has {len(text)} characters; keep it to {MAX_LABEL}", *path
+            )
+
+
+def valid_target(target: str, steps: Iterable[str], flows: Iterable[str]) -> bool:
+    if target in SPECIAL_TARGETS:
+        return True
+    if target.startswith("flow:"):
+        return target.removeprefix("flow:") in flows
+    return target in steps
+
+
+def check_messages(messages: Messages, file: YamlFile, flows: set[str]) -> Iterator[Problem]:
+    ids: set[str] = set()
+    for index, item in enumerate(messages.menu):
+        if item.id in ids:
+            yield file.problem(f"menu id '{item.id}' is used twice", "menu", index, "id")
+        ids.add(item.id)
+        if not valid_target(item.goto, (), flows):
+            yield file.problem(
+                f"menu item '{item.id}' goes to '{item.goto}', which does not exist: "
+                "use menu, help, plan or flow:<flow id>",
+                "menu",
+                index,
+                "goto",
+            )
+
+
+def check_flow(flow: Flow, file: YamlFile, flows: set[str]) -> Iterator[Problem]:
+    """Duplicate ids, links to nowhere, and steps whose kind and fields disagree."""
+    step_ids: set[str] = set()
+    for index, step in enumerate(flow.steps):
+        if step.id in step_ids:
+            yield file.problem(
+                f"step id '{step.id}' is used twice in this flow", "steps", index, "id"
+            )
+        step_ids.add(step.id)
+    for index, step in enumerate(flow.steps):
+        at: Path_ = ("steps", index)
+        name = f"step '{step.id}'"
+        if step.kind in {"choice", "quiz"} and not step.options:
+            yield file.problem(f"{name} is a {step.kind} but has no options", *at)
+        if step.kind == "card" and step.options:
+            yield file.problem(
+                f"{name} is a card, so it cannot have options; add 'kind: choice'", *at, "options"
+            )
+        if step.kind == "quiz" and sum(o.correct for o in step.options) != 1:
+            yield file.problem(
+                f"quiz {name} needs exactly one option with 'correct: true'", *at, "options"
+            )
+        if step.kind == "ask" and step.ask is None:
+            yield file.problem(f"ask {name} needs 'ask:' (what to store)", *at)
+        if step.kind != "ask" and step.ask is not None:
+            yield file.problem(f"{name} has 'ask:' but is not an ask step", *at, "ask")
+        links: list[tuple[str, Path_]] = [(step.next, (*at, "next"))] if step.next else []
+        links += [
+            (option.goto, (*at, "options", i, "goto"))
+            for i, option in enumerate(step.options)
+            if option.goto
+        ]
+        for target, path in links:
+            if not valid_target(target, step_ids, flows):
+                yield file.problem(
+                    f"{name} goes to '{target}', which does not exist: add it or fix the link",
+                    *path,
+                )
+    reachable = _reachable(flow)
+    for index, step in enumerate(flow.steps):
+        if step.id not in reachable:
+            yield file.problem(
+                f"step '{step.id}' cannot be reached from the start of this flow: "
+                "link to it, or remove it",
+                "steps", index, "id", warning=True,
+            )  # fmt: skip
+
+
+def _reachable(flow: Flow) -> set[str]:
+    """Steps a participant can get to from the first one, by Next, Skip or an option."""
+    ids = [step.id for step in flow.steps]
+    seen: set[str] = set()
+    todo = [ids[0]]
+    while todo:
+        step_id = todo.pop()
+        if step_id in seen or step_id not in ids:
+            continue
+        seen.add(step_id)
+        index = ids.index(step_id)
+        step = flow.steps[index]
+        after = step.next or (ids[index + 1] if index + 1 < len(ids) else None)
+        targets = [o.goto for o in step.options if o.goto]
+        # Without a goto on every option, the step also leads on to the next one.
+        if step.kind in {"card", "ask"} or len(targets) < len(step.options) or step.skip:
+            targets.append(after or "")
+        todo += [t for t in targets if t]
+    return seen
+
+
+def check_translation(
+    flow: Flow, file: YamlFile, original: Flow, original_file: YamlFile
+) -> Iterator[Problem]:
+    """A translated flow must have the same steps, options and links as the original."""
+    theirs = {step.id: step for step in original.steps}
+    ours = {step.id for step in flow.steps}
+    for step_id in theirs.keys() - ours:
+        yield file.problem(
+            f"step '{step_id}' is missing here; {original_file.name} has it", "steps"
+        )
+    for index, step in enumerate(flow.steps):
+        other = theirs.get(step.id)
+        if other is None:
+            yield file.problem(
+                f"step '{step.id}' is not in {original_file.name}; add it there too or remove it",
+                "steps",
+                index,
+                "id",
+            )
+            continue
+        mine = (step.kind, step.ask, step.next, step.skip, len(step.options))
+        if mine != (other.kind, other.ask, other.next, other.skip, len(other.options)):
+            yield file.problem(
+                f"step '{step.id}' should have the same kind, links and number of options "
+                f"as in {original_file.name}",
+                "steps",
+                index,
+            )
+            continue
+        for i, (option, twin) in enumerate(zip(step.options, other.options, strict=True)):
+            if (option.goto, option.do, option.correct, option.value) != (
+                twin.goto,
+                twin.do,
+                twin.correct,
+                twin.value,
+            ):
+                yield file.problem(
+                    f"option {i + 1} of step '{step.id}' should have the same goto, do, "
+                    f"correct and value as in {original_file.name}",
+                    "steps",
+                    index,
+                    "options",
+                    i,
+                )
+
+
+def check_messages_translation(
+    messages: Messages, file: YamlFile, original: Messages, original_file: YamlFile
+) -> Iterator[Problem]:
+    if [(m.id, m.goto) for m in messages.menu] != [(m.id, m.goto) for m in original.menu]:
+        yield file.problem(
+            f"the menu should have the same ids and gotos, in the same order, as in "
+            f"{original_file.name}",
+            "menu",
+        )
+    if [c.hours for c in messages.remind_choices] != [c.hours for c in original.remind_choices]:
+        yield file.problem(
+            f"remind_choices should have the same hours as in {original_file.name}",
+            "remind_choices",
+        )
+
+
+def check_clinic_languages(
+    clinic: Clinic, file: YamlFile, codes: Iterable[str]
+) -> Iterator[Problem]:
+    """Every clinic text must be there in every language the content has."""
+    texts: list[tuple[dict[str, str], Path_]] = [(clinic.hours, ("hours",))]
+    texts += [(s.title, ("schedule", i, "title")) for i, s in enumerate(clinic.schedule)]
+    texts += [(rule, ("rules", i)) for i, rule in enumerate(clinic.rules)]
+    texts += [(item, ("paperwork", i)) for i, item in enumerate(clinic.paperwork)]
+    for i, line in enumerate(clinic.crisis_lines):
+        texts += [(line.name, ("crisis_lines", i, "name")), (line.how, ("crisis_lines", i, "how"))]
+    for text, path in texts:
+        for code in sorted(set(codes) - text.keys()):
+            yield file.problem(f"the '{code}' text is missing here", *path)

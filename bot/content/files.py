@@ -1,0 +1,139 @@
+"""YAML files that remember line numbers, and problems an editor can act on."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+Path_ = tuple[str | int, ...]
+
+# Pydantic's error types, in words an editor understands.
+PLAIN = {
+    "string_type": "should be text",
+    "int_type": "should be a whole number",
+    "int_parsing": "should be a whole number",
+    "bool_type": "should be true or false",
+    "bool_parsing": "should be true or false",
+    "list_type": "should be a list (lines starting with -)",
+    "tuple_type": "should be a list (lines starting with -)",
+    "dict_type": "should hold named fields (key: value)",
+    "model_type": "should hold named fields (key: value)",
+    "string_too_short": "should not be empty",
+    "too_short": "should not be empty",
+    "greater_than_equal": "is too small",
+    "less_than_equal": "is too big",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing an editor must fix."""
+
+    file: str
+    line: int
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        kind = "warning: " if self.warning else ""
+        return f"{self.file}:{self.line}: {kind}{self.message}"
+
+
+class ContentError(Exception):
+    """The content folder has problems; the running bot keeps what it had."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class YamlFile:
+    """A YAML file parsed twice: as data, and as nodes that know their line numbers."""
+
+    def __init__(self, root: Path, path: Path) -> None:
+        self.name = display_name(root, path)
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+        self.node = yaml.compose(text, Loader=yaml.SafeLoader)
+        self.data: Any = yaml.safe_load(text)
+        declared = self.data.get("version", "?") if isinstance(self.data, dict) else "?"
+        # The declared version, plus a fingerprint that changes with any edit.
+        self.version = f"{declared}+{hashlib.sha256(raw).hexdigest()[:8]}"
+
+    def line(self, *path: str | int) -> int:
+        """The line of the value at path, or of the nearest parent that exists."""
+        node = self.node
+        for key in path:
+            child = None
+            if isinstance(node, yaml.MappingNode):
+                child = next((v for k, v in node.value if k.value == key), None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+                child = node.value[key] if key < len(node.value) else None
+            if child is None:
+                break
+            node = child
+        return (node.start_mark.line + 1) if node is not None else 1
+
+    def problem(self, message: str, *path: str | int, warning: bool = False) -> Problem:
+        return Problem(self.name, self.line(*path), message, warning)
+
+
+def display_name(root: Path, path: Path) -> str:
+    """content/en/flows/x.yaml, as an editor sees it."""
+    return str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
+
+
+def open_yaml(root: Path, path: Path, problems: list[Problem]) -> YamlFile | None:
+    """Read a file, or add a problem saying why it cannot be read."""
+    try:
+        return YamlFile(root, path)
+    except FileNotFoundError:
+        problems.append(Problem(display_name(root, path), 1, "this file is missing"))
+    except UnicodeDecodeError:
+        problems.append(Problem(display_name(root, path), 1, "save this file as UTF-8 text"))
+    except yaml.MarkedYAMLError as exc:
+        # An unclosed bracket or quote is found where it began, not where YAML gave up.
+        mark = exc.context_mark or exc.problem_mark
+        line = mark.line + 1 if mark else 1
+        context = f" ({exc.context})" if exc.context else ""
+        message = f"YAML syntax: {exc.problem}{context}"
+        problems.append(Problem(display_name(root, path), line, message))
+    return None
+
+
+def parse(file: YamlFile, model: type[M], problems: list[Problem]) -> M | None:
+    """Check a file against its schema; each mistake becomes a problem with its line."""
+    if not isinstance(file.data, dict):
+        problems.append(file.problem("the file should hold named fields (key: value)"))
+        return None
+    try:
+        return model.model_validate(file.data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc: Path_ = tuple(error["loc"])
+            where = ".".join(str(part) for part in loc)
+            kind = error["type"]
+            if kind == "missing":
+                message, loc = f"'{where}' is missing", loc[:-1]
+            elif kind == "extra_forbidden":
+                message = f"'{where}' is not a known field here; check the spelling"
+            elif kind == "string_pattern_mismatch":
+                message = (
+                    f"'{where}' should use only lowercase letters, digits and _ "
+                    "(ids: up to 20 characters for a flow, 24 for a step)"
+                    if loc[-1] == "id"
+                    else f"'{where}' should look like 18:30"
+                )
+            elif kind == "literal_error":
+                allowed = error.get("ctx", {}).get("expected", "")
+                message = f"'{where}' should be one of {allowed}"
+            else:
+                message = f"'{where}' {PLAIN.get(kind, error['msg'].lower())}"
+            problems.append(file.problem(message, *loc))
+        return None

@@ -1,0 +1,176 @@
+"""The validator, against broken copies of the real content: one problem each, exact line."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.content.loader import ContentError, load_content
+
+ROOT = Path(__file__).resolve().parent.parent
+MARK = "# <- here"
+
+
+def broken_copy(tmp_path: Path, file: str, old: str, new: str, *, spanish: bool) -> Path:
+    """A copy of content/ with one edit; the edited line carries MARK so the test can find it."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    if not spanish:
+        shutil.rmtree(content / "es")
+        clinic = content / "clinic.yaml"
+        clinic.write_text(
+            "\n".join(line for line in clinic.read_text().splitlines() if "es: " not in line) + "\n"
+        )
+    path = content / file
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {file}"
+    path.write_text(text.replace(old, new, 1))
+    return content
+
+
+def marked_line(content: Path, file: str) -> int:
+    lines = (content / file).read_text().splitlines()
+    return next(i for i, line in enumerate(lines, 1) if MARK in line)
+
+
+CASES = [
+    # (file, old, new, message); `new` holds MARK on the line the problem must point to.
+    ("en/flows/consent.yaml", "goto: declined", f"goto: nowhere {MARK}",
+     "step 'decide' goes to 'nowhere', which does not exist: add it or fix the link"),
+    ("en/flows/consent.yaml", "    kind: choice\n", f"    kinds: choice {MARK}\n",
+     "'steps.3.kinds' is not a known field here; check the spelling"),
+    ("en/flows/consent.yaml", "version: 1\n", f"version: one {MARK}\n",
+     "'version' should be a whole number"),
+    ("en/flows/consent.yaml", "  - id: what_i_am", f"  - id: welcome {MARK}",
+     "step id 'welcome' is used twice in this flow"),
+    ("en/flows/consent.yaml", "  - id: privacy", f"  - id: privacy_notice_for_participants {MARK}",
+     "'steps.2.id' should use only lowercase letters, digits and _ (ids: up to 20 characters "
+     "for a flow, 24 for a step)"),
+    ("en/flows/consent.yaml", "      - label: Not now", f"      - label: {'No ' * 20}{MARK}",
+     "this button label has 59 characters; keep it to 40"),
+    ("en/flows/consent.yaml", "    text: Is it okay", f"    text: Is it {{nme}} okay {MARK}",
+     "'{nme}' is not a word the bot fills in; use one of {clinic_address}, {clinic_hours}, "
+     "{clinic_name}, {clinic_phone}, {crisis_lines}, {language}, {name}, {paperwork}, "
+     "{program_weeks}, {rules}, {schedule}, {time}, {timezone}, {value}"),
+    ("en/flows/consent.yaml", "    text: Is it okay", f"    text: {'a' * 4100} {MARK}",
+     "this text has 4100 characters; Telegram allows 4096"),
+    ("en/messages.yaml", '"flow:lessons"}', f'"flow:lesons"}} {MARK}',
+     "menu item 'lessons' goes to 'flow:lesons', which does not exist: use menu, help, plan or "
+     "flow:<flow id>"),
+    ("en/messages.yaml", "  carry_on:", f"  carry_off: Later {MARK}\n  carry_on:",
+     "'texts.carry_off' is not a known field here; check the spelling"),
+    ("en/flows/settings.yaml", "    ask: timezone", f"    ask: zone {MARK}",
+     "'steps.2.ask' should be one of 'preferred_name', 'timezone' or 'message_time'"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    CASES,
+    ids=[case[3].split(" ")[0] + "-" + str(i) for i, case in enumerate(CASES)],
+)
+def test_one_problem_each(tmp_path: Path, file: str, old: str, new: str, message: str) -> None:
+    content = broken_copy(tmp_path, file, old, new, spanish=False)
+    with pytest.raises(ContentError) as caught:
+        load_content(content)
+    line = marked_line(content, file)
+    assert [str(p) for p in caught.value.problems] == [f"content/{file}:{line}: {message}"]
+
+
+def test_quiz_needs_one_right_answer(tmp_path: Path) -> None:
+    file = "en/flows/orientation.yaml"
+    content = broken_copy(
+        tmp_path, file, "      - label: 988 or 911\n        correct: true\n",
+        "      - label: 988 or 911\n", spanish=False,
+    )  # fmt: skip
+    with pytest.raises(ContentError) as caught:
+        load_content(content)
+    lines = (content / file).read_text().splitlines()
+    options = next(i for i, line in enumerate(lines, 1) if "id: quiz_crisis" in line) + 4
+    assert lines[options - 1].strip() == "- label: This chat bot"
+    assert [str(p) for p in caught.value.problems] == [
+        f"content/{file}:{options}: quiz step 'quiz_crisis' needs exactly one option with "
+        "'correct: true'"
+    ]
+
+
+def test_yaml_syntax_error(tmp_path: Path) -> None:
+    content = broken_copy(
+        tmp_path, "en/crisis.yaml", "  - suicide\n", "  - [suicide\n", spanish=False
+    )
+    with pytest.raises(ContentError) as caught:
+        load_content(content)
+    [problem] = caught.value.problems
+    assert problem.file == "content/en/crisis.yaml"
+    assert problem.message.startswith("YAML syntax: ")
+    lines = (content / "en/crisis.yaml").read_text().splitlines()
+    # The line where the bracket was opened, not the end of the file where YAML gave up.
+    assert problem.line == next(i for i, line in enumerate(lines, 1) if "[suicide" in line)
+    assert problem.message == (
+        "YAML syntax: expected ',' or ']', but got '<stream end>' (while parsing a flow sequence)"
+    )
+
+
+def test_missing_flow_and_missing_field(tmp_path: Path) -> None:
+    content = broken_copy(
+        tmp_path, "en/flows/settings.yaml", "title: Settings\n", "", spanish=False
+    )
+    (content / "en/flows/consent.yaml").unlink()
+    with pytest.raises(ContentError) as caught:
+        load_content(content)
+    version_line = next(
+        i
+        for i, line in enumerate((content / "en/flows/settings.yaml").read_text().splitlines(), 1)
+        if line.startswith("version:")
+    )
+    assert [str(p) for p in caught.value.problems] == [
+        f"content/en/flows/settings.yaml:{version_line}: 'title' is missing",
+        "content/en/flows/consent.yaml:1: the 'consent' flow is missing",
+    ]
+
+
+def test_missing_translations(tmp_path: Path) -> None:
+    content = broken_copy(tmp_path, "clinic.yaml", "      es: ", "      fr: ", spanish=True)
+    with pytest.raises(ContentError) as caught:
+        load_content(content)
+    lines = (content / "clinic.yaml").read_text().splitlines()
+    english = next(i for i, line in enumerate(lines, 1) if line.startswith("      fr: ")) - 1
+    assert [str(p) for p in caught.value.problems] == [
+        f"content/clinic.yaml:{english}: the 'es' text is missing here"
+    ]
+    shutil.rmtree(content)
+    content = broken_copy(
+        tmp_path, "es/flows/consent.yaml", "        goto: declined", "        goto: decide",
+        spanish=True,
+    )  # fmt: skip
+    with pytest.raises(ContentError) as caught:
+        load_content(content)
+    lines = (content / "es/flows/consent.yaml").read_text().splitlines()
+    option = next(i for i, line in enumerate(lines, 1) if "goto: decide" in line) - 2
+    assert [str(p) for p in caught.value.problems] == [
+        f"content/es/flows/consent.yaml:{option}: option 2 of step 'decide' should have the same "
+        "goto, do, correct and value as in content/en/flows/consent.yaml"
+    ]
+
+
+def test_question_renamed_while_answers_use_it() -> None:
+    content = load_content(ROOT / "content")
+    file, line = content.languages["en"].sources["orientation"]
+    assert [str(p) for p in content.check_stored_answers([("orientation", "quiz_old")])] == [
+        f"{file}:{line}: stored answers use step 'quiz_old' of flow 'orientation', which is gone: "
+        "keep the step id (you can change its text, not its id)"
+    ]
+    assert content.check_stored_answers([("orientation", "quiz_slip")]) == []
+
+
+def test_check_command_exit_codes(tmp_path: Path) -> None:
+    good = subprocess.run(
+        [sys.executable, "-m", "bot", "content", "check"], cwd=ROOT, capture_output=True, text=True,
+        env={"PATH": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"},
+    )  # fmt: skip
+    assert good.returncode == 0, good.stderr
+    assert good.stdout.strip().endswith("content OK: 2 language(s), 16 flows")
