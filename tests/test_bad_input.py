@@ -6,16 +6,7 @@ from typing import Any
 
 from bot.models import Answer, ConsentRecord
 from tests.conftest import RunningBot
-from tests.fake_telegram import Person
-
-
-async def _consented(bot: RunningBot) -> Person:
-    alex = bot.person()
-    await alex.send("/start")
-    for _ in range(3):
-        await alex.tap("Next ▶")
-    await alex.tap("Yes, I agree")
-    return alex
+from tests.journeys import agree
 
 
 async def test_double_tap_on_agree_records_one_consent(bot: RunningBot) -> None:
@@ -32,7 +23,8 @@ async def test_double_tap_on_agree_records_one_consent(bot: RunningBot) -> None:
 
 
 async def test_forged_button_data(bot: RunningBot) -> None:
-    alex = await _consented(bot)
+    alex = bot.person()
+    await agree(alex)
     for forged in [
         "hello",
         "s|orientation|name",
@@ -51,7 +43,8 @@ async def test_forged_button_data(bot: RunningBot) -> None:
 
 
 async def test_media_edits_long_text_and_unknown_commands(bot: RunningBot) -> None:
-    alex = await _consented(bot)
+    alex = bot.person()
+    await agree(alex)
     samples: list[dict[str, Any]] = [
         {
             "sticker": {
@@ -92,7 +85,8 @@ async def test_text_where_buttons_are_expected(bot: RunningBot) -> None:
 
 
 async def test_the_same_update_delivered_twice_is_answered_once(bot: RunningBot) -> None:
-    alex = await _consented(bot)
+    alex = bot.person()
+    await agree(alex)
     await alex.send("Sam")
     for _ in range(8):
         await alex.tap("Next ▶")

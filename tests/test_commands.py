@@ -4,35 +4,12 @@ from __future__ import annotations
 
 from bot.models import Alert
 from tests.conftest import RunningBot
-from tests.fake_telegram import Person
-
-
-async def _at_name_step(bot: RunningBot) -> Person:
-    alex = bot.person()
-    await alex.send("/start")
-    for _ in range(3):
-        await alex.tap("Next ▶")
-    await alex.tap("Yes, I agree")
-    return alex
-
-
-async def _oriented(bot: RunningBot) -> Person:
-    alex = await _at_name_step(bot)
-    await alex.send("Sam")
-    for _ in range(8):
-        await alex.tap("Next ▶")
-    await alex.tap("Call the clinic before it starts")
-    await alex.tap("Come anyway and tell their counselor")
-    await alex.tap("988 or 911")
-    await alex.tap("Eastern (New York)")
-    await alex.send("9am")
-    await alex.tap("Finish ✔")
-    assert alex.last.text == "What would you like to do, Sam?"
-    return alex
+from tests.journeys import agree, orient
 
 
 async def test_crisis_language_at_a_step_gets_help_and_the_step_carries_on(bot: RunningBot) -> None:
-    alex = await _at_name_step(bot)
+    alex = bot.person()
+    await agree(alex)
     got = await alex.send("honestly I just want to DIE")
     assert "988" in got[0].text and "911" in got[0].text
     assert got[0].labels == ["Carry on"]
@@ -49,7 +26,8 @@ async def test_crisis_language_at_a_step_gets_help_and_the_step_carries_on(bot: 
 
 
 async def test_crisis_language_in_captions_and_edits(bot: RunningBot) -> None:
-    alex = await _at_name_step(bot)
+    alex = bot.person()
+    await agree(alex)
     got = await alex.send_media(
         photo=[{"file_id": "p", "file_unique_id": "u", "width": 9, "height": 9}],
         caption="my friend isn't breathing",
@@ -71,7 +49,8 @@ async def test_crisis_before_consent_gets_help_but_stores_nothing(bot: RunningBo
 
 
 async def test_help_menu_and_language(bot: RunningBot) -> None:
-    alex = await _at_name_step(bot)
+    alex = bot.person()
+    await agree(alex)
     got = await alex.send("/help")
     assert "not a crisis service" in got[0].text and "/stop" in got[0].text
     got = await alex.send("/menu")
@@ -87,7 +66,8 @@ async def test_help_menu_and_language(bot: RunningBot) -> None:
 
 
 async def test_stop_silences_until_start(bot: RunningBot) -> None:
-    alex = await _oriented(bot)
+    alex = bot.person()
+    await orient(alex)
     got = await alex.send("/stop")
     assert "won't send you any messages until you send /start" in got[0].text
     assert bot.participant().stopped_at is not None
@@ -104,7 +84,8 @@ async def test_stop_silences_until_start(bot: RunningBot) -> None:
 
 
 async def test_menu_items(bot: RunningBot) -> None:
-    alex = await _oriented(bot)
+    alex = bot.person()
+    await orient(alex)
     got = await alex.tap("📝 My plan")
     assert "Time zone: America/New_York" in got[0].text and "09:00" in got[0].text
     got = await alex.tap("Carry on")

@@ -11,6 +11,7 @@ import pytest
 from bot.config import Settings
 from tests.conftest import RunningBot
 from tests.fake_telegram import Person
+from tests.journeys import agree
 
 ROOT = Path(__file__).resolve().parent.parent
 STAFF_ID = 9001
@@ -25,10 +26,7 @@ def settings(settings: Settings, tmp_path: Path) -> Settings:
 
 async def _at_rules(bot: RunningBot) -> Person:
     alex = bot.person()
-    await alex.send("/start")
-    for _ in range(3):
-        await alex.tap("Next ▶")
-    await alex.tap("Yes, I agree")
+    await agree(alex)
     await alex.send("Sam")
     for _ in range(3):
         await alex.tap("Next ▶")

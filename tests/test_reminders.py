@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from tests.conftest import RunningBot
+from tests.journeys import agree
 
 
 async def test_remind_me_later(bot: RunningBot) -> None:
     alex = bot.person()
-    await alex.send("/start")
-    for _ in range(3):
-        await alex.tap("Next ▶")
-    await alex.tap("Yes, I agree")
+    await agree(alex)
     await alex.send("Sam")
     got = await alex.tap("Remind me later")
     assert got[0].labels == ["In 1 hour", "In 4 hours", "Tomorrow"]
@@ -34,10 +32,7 @@ async def test_remind_me_later(bot: RunningBot) -> None:
 
 async def test_reminder_to_someone_who_blocked_the_bot(bot: RunningBot) -> None:
     alex = bot.person()
-    await alex.send("/start")
-    for _ in range(3):
-        await alex.tap("Next ▶")
-    await alex.tap("Yes, I agree")
+    await agree(alex)
     await alex.tap("Remind me later")
     await alex.tap("In 1 hour")
     bot.telegram.blocked.add(alex.user_id)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from bot.models import ConsentRecord
 from tests.conftest import BotFactory
+from tests.journeys import agree
 
 
 async def _to_schedule_step(start_bot: BotFactory) -> None:
     first = await start_bot()
     alex = first.person()
-    await alex.send("/start")
-    for _ in range(3):
-        await alex.tap("Next ▶")
-    await alex.tap("Yes, I agree")
+    await agree(alex)
     await alex.send("Sam")
     got = await alex.tap("Next ▶")
     assert "Here is when we meet" in got[0].text
