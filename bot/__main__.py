@@ -6,6 +6,8 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -14,7 +16,7 @@ from bot.config import Settings, SettingsError
 from bot.console import PREVIEW_USER_ID, run_preview
 from bot.content.loader import Content, ContentError, load_content
 from bot.db import create_engine, migrate, session_factory
-from bot.engine.companion import Companion
+from bot.engine.companion import build_companion
 from bot.models import utcnow
 
 
@@ -30,6 +32,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     invite = commands.add_parser("invite", help="make a one-time invite link for a participant")
     invite.add_argument("label", help="how staff will know this participant, e.g. a chart number")
+    graduate = commands.add_parser("graduate", help="mark a participant graduated")
+    graduate.add_argument("label", help="the participant's label, as given to `invite`")
+    graduate.add_argument(
+        "--date", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)"
+    )
     content = commands.add_parser("content", help="work with the content folder")
     content.add_argument("action", choices=["check"])
     return parser
@@ -96,15 +103,25 @@ def invite(settings: Settings, label: str) -> int:
     return 0
 
 
+def graduate(settings: Settings, label: str, on: date | None) -> int:
+    """Mark a participant graduated; the running bot congratulates them and plans check-ins."""
+    _content(settings)
+    companion = build_companion(settings, session_factory(_engine(settings)))
+    day = on or datetime.now(ZoneInfo(settings.default_timezone)).date()
+    try:
+        planned = companion.graduate(label, day)
+    except LookupError as error:
+        raise Fail(f"error: {error.args[0]}", 1) from None
+    print(f"{label} graduated on {day.isoformat()}; {len(planned)} check-ins planned:")
+    for row in planned:
+        print(f"  day {row.day:>3}  {row.questionnaire:<6} {row.due_at:%Y-%m-%d %H:%M} UTC")
+    return 0
+
+
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """On Telegram with a token; otherwise, and for `preview`, in this terminal."""
     content = _content(settings)
-    companion = Companion(
-        content=content,
-        sessions=session_factory(_engine(settings)),
-        staff_ids=settings.staff_ids,
-        content_dir=settings.content_dir,
-    )
+    companion = build_companion(settings, session_factory(_engine(settings)))
     if args.command == "preview" or not settings.telegram_token:
         if args.command != "preview":
             print("No TELEGRAM_BOT_TOKEN set, so here is the terminal preview.")
@@ -142,6 +159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return content_check(settings)
         if args.command == "invite":
             return invite(settings, args.label)
+        if args.command == "graduate":
+            return graduate(settings, args.label, args.date)
         return run(settings, args)
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)

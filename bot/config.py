@@ -13,6 +13,8 @@ DEFAULT_API_BASE_URL = "https://api.telegram.org"
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 DEFAULT_DATABASE_URL = "sqlite:///iop_companion.sqlite3"
 DEFAULT_TIMEZONE = "America/New_York"
+# Telegram's documented limit for bulk messages is about 30 a second.
+DEFAULT_RATE_LIMIT = 30
 
 
 class SettingsError(Exception):
@@ -30,6 +32,7 @@ class Settings:
     content_dir: Path
     staff_ids: frozenset[int]
     default_timezone: str
+    rate_limit: int
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -43,6 +46,7 @@ class Settings:
             content_dir=_content_dir(env.get("CONTENT_DIR", "").strip()),
             staff_ids=_staff_ids(env.get("STAFF_TELEGRAM_IDS", "")),
             default_timezone=_timezone(env.get("PROGRAM_TIMEZONE", "").strip() or DEFAULT_TIMEZONE),
+            rate_limit=_rate_limit(env.get("TELEGRAM_RATE_LIMIT", "").strip()),
         )
 
 
@@ -114,3 +118,14 @@ def _timezone(value: str) -> str:
             f"PROGRAM_TIMEZONE {value!r} is not a time zone name like America/Chicago"
         ) from None
     return value
+
+
+def _rate_limit(value: str) -> int:
+    if not value:
+        return DEFAULT_RATE_LIMIT
+    if not value.isdigit():
+        raise SettingsError(
+            f"TELEGRAM_RATE_LIMIT must be messages per second as a whole number (0 for no "
+            f"limit), not {value!r}"
+        )
+    return int(value)

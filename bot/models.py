@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -64,6 +65,11 @@ class Participant(SQLModel, table=True):
     unreachable_at: datetime | None = _when()
     remind_at: datetime | None = _when(index=True)
     created_at: datetime = _when(nullable=False)
+    # After the program.
+    graduated_on: date | None = None
+    graduation_sent_at: datetime | None = _when()
+    checkins_paused_until: datetime | None = _when()
+    checkins_stopped_at: datetime | None = _when()
 
 
 class Invite(SQLModel, table=True):
@@ -95,8 +101,55 @@ class Answer(SQLModel, table=True):
     flow: str = Field(max_length=64)
     question: str = Field(max_length=64)
     value: str = Field(max_length=256)
+    checkin_id: int | None = Field(default=None, foreign_key="checkin.id", index=True)
     content_version: str = Field(max_length=64)
     answered_at: datetime = _when(nullable=False)
+
+
+class CheckInStatus(StrEnum):
+    """Where a follow-up check-in is in its life."""
+
+    SCHEDULED = "scheduled"  # waiting for its time
+    SENDING = "sending"  # claimed by one worker, being sent
+    SENT = "sent"  # delivered, waiting for answers
+    ANSWERED = "answered"  # every question answered
+    MISSED = "missed"  # too late to send, or no answer in time
+    BLOCKED = "blocked"  # the participant blocked the bot
+    FAILED = "failed"  # Telegram refused it for good
+    UNKNOWN = "unknown"  # the send timed out: it may or may not have arrived; a person reviews
+
+
+class CheckIn(SQLModel, table=True):
+    """One follow-up check-in after graduation; the sweep sends it when due."""
+
+    __table_args__ = (sa.UniqueConstraint("participant_id", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    day: int = Field(description="days after graduation")
+    questionnaire: str = Field(max_length=32)
+    due_at: datetime = _when(nullable=False, index=True)
+    status: str = Field(default=CheckInStatus.SCHEDULED, sa_type=sa.String(16), index=True)
+    note: str = Field(default="", max_length=64)
+    claimed_at: datetime | None = _when()
+    sent_at: datetime | None = _when()
+    reminded_at: datetime | None = _when()
+    answered_at: datetime | None = _when()
+    content_version: str = Field(default="", max_length=64)
+    score_use: int | None = None
+    score_risk: int | None = None
+    score_protective: int | None = None
+
+
+class PlanItem(SQLModel, table=True):
+    """One line of a participant's plan, in their words or chosen from content."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    section: str = Field(max_length=32)
+    text: str = Field(max_length=256)
+    content_version: str = Field(max_length=64)
+    created_at: datetime = _when(nullable=False)
 
 
 class Completion(SQLModel, table=True):

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from bot.models import Alert, Answer, Completion, ConsentRecord, Invite, Participant
+from bot.models import Alert, Answer, Completion, ConsentRecord, Invite, Participant, PlanItem
 
 
 def lock_participant(*, session: Session, telegram_id: int, now: datetime) -> Participant:
@@ -44,6 +44,7 @@ def record_answer(
     value: str,
     version: str,
     now: datetime,
+    checkin_id: int | None = None,
 ) -> Answer:
     answer = Answer(
         participant_id=_id(participant),
@@ -52,6 +53,7 @@ def record_answer(
         value=value[:256],
         content_version=version,
         answered_at=now,
+        checkin_id=checkin_id,
     )
     session.add(answer)
     return answer
@@ -122,6 +124,61 @@ def claim_due_reminders(
     if telegram_id is not None:
         due = due.where(col(Participant.telegram_id) == telegram_id)
     claimed = session.execute(due.values(remind_at=None).returning(col(Participant.id))).all()
+    ids = [row[0] for row in claimed]
+    if not ids:
+        return []
+    return list(session.exec(select(Participant).where(col(Participant.id).in_(ids))).all())
+
+
+def add_plan_item(
+    *,
+    session: Session,
+    participant: Participant,
+    section: str,
+    text: str,
+    version: str,
+    now: datetime,
+) -> PlanItem:
+    item = PlanItem(
+        participant_id=_id(participant),
+        section=section,
+        text=text[:256],
+        content_version=version,
+        created_at=now,
+    )
+    session.add(item)
+    return item
+
+
+def plan_items(*, session: Session, participant: Participant) -> list[PlanItem]:
+    statement = select(PlanItem).where(PlanItem.participant_id == participant.id)
+    return list(session.exec(statement.order_by(col(PlanItem.id))).all())
+
+
+def remove_plan_item(
+    *, session: Session, participant: Participant, item_id: int
+) -> PlanItem | None:
+    """Delete one of the participant's own items; None when it is not theirs or gone."""
+    item = session.get(PlanItem, item_id)
+    if item is None or item.participant_id != participant.id:
+        return None
+    session.delete(item)
+    return item
+
+
+def claim_graduations(*, session: Session, now: datetime) -> list[Participant]:
+    """Take every graduate whose congratulations have not gone out yet; each one once."""
+    claimed = session.execute(
+        sa.update(Participant)
+        .where(
+            col(Participant.graduated_on).is_not(None),
+            col(Participant.graduation_sent_at).is_(None),
+            col(Participant.stopped_at).is_(None),
+            col(Participant.unreachable_at).is_(None),
+        )
+        .values(graduation_sent_at=now)
+        .returning(col(Participant.id))
+    ).all()
     ids = [row[0] for row in claimed]
     if not ids:
         return []

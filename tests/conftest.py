@@ -14,9 +14,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
 from bot.config import Settings, database_url
-from bot.content.loader import load_content
 from bot.db import create_engine, migrate, session_factory
-from bot.engine.companion import Companion
+from bot.engine.companion import build_companion
 from bot.models import Participant
 from bot.telegram.app import App, build_application
 from tests.fake_telegram import TOKEN, Clock, FakeTelegram, Person
@@ -58,7 +57,9 @@ BotFactory = Callable[[], Awaitable[RunningBot]]
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings.from_env({"DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}"})
+    return Settings.from_env(
+        {"DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}", "TELEGRAM_RATE_LIMIT": "0"}
+    )
 
 
 @pytest.fixture
@@ -70,13 +71,7 @@ async def start_bot(settings: Settings) -> AsyncIterator[BotFactory]:
     async def start() -> RunningBot:
         engine = create_engine(settings.database_url)
         migrate(engine)
-        companion = Companion(
-            content=load_content(settings.content_dir),
-            sessions=session_factory(engine),
-            clock=clock,
-            staff_ids=settings.staff_ids,
-            content_dir=settings.content_dir,
-        )
+        companion = build_companion(settings, session_factory(engine), clock=clock)
         telegram = FakeTelegram()
         app = build_application(settings, companion, request=telegram, token=TOKEN)
         await app.initialize()

@@ -55,7 +55,7 @@ CASES = [
     ("en/flows/consent.yaml", "    text: Is it okay", f"    text: Is it {{nme}} okay {MARK}",
      "'{nme}' is not a word the bot fills in; use one of {clinic_address}, {clinic_hours}, "
      "{clinic_name}, {clinic_phone}, {crisis_lines}, {language}, {name}, {paperwork}, "
-     "{program_weeks}, {rules}, {schedule}, {time}, {timezone}, {value}"),
+     "{plan_items}, {program_weeks}, {rules}, {schedule}, {time}, {timezone}, {value}"),
     ("en/flows/consent.yaml", "    text: Is it okay", f"    text: {'a' * 4100} {MARK}",
      "this text has 4100 characters; Telegram allows 4096"),
     ("en/messages.yaml", '"flow:lessons"}', f'"flow:lesons"}} {MARK}',
@@ -64,7 +64,8 @@ CASES = [
     ("en/messages.yaml", "  carry_on:", f"  carry_off: Later {MARK}\n  carry_on:",
      "'texts.carry_off' is not a known field here; check the spelling"),
     ("en/flows/settings.yaml", "    ask: timezone", f"    ask: zone {MARK}",
-     "'steps.2.ask' should be one of 'preferred_name', 'timezone' or 'message_time'"),
+     "'steps.2.ask' should be one of 'preferred_name', 'timezone', 'message_time' or "
+     "'plan_item'"),
 ]  # fmt: skip
 
 
@@ -153,7 +154,7 @@ def test_missing_translations(tmp_path: Path) -> None:
     option = next(i for i, line in enumerate(lines, 1) if "goto: decide" in line) - 2
     assert [str(p) for p in caught.value.problems] == [
         f"content/es/flows/consent.yaml:{option}: option 2 of step 'decide' should have the same "
-        "goto, do, correct and value as in content/en/flows/consent.yaml"
+        "goto, do, correct, save and value as in content/en/flows/consent.yaml"
     ]
 
 
@@ -173,4 +174,4 @@ def test_check_command_exit_codes(tmp_path: Path) -> None:
         env={"PATH": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"},
     )  # fmt: skip
     assert good.returncode == 0, good.stderr
-    assert good.stdout.strip().endswith("content OK: 2 language(s), 16 flows")
+    assert good.stdout.strip().endswith("content OK: 2 language(s), 18 flows")

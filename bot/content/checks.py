@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from bot.content.files import Path_, Problem, YamlFile
-from bot.content.schema import Clinic, Flow, Messages
+from bot.content.schema import Clinic, Flow, Messages, Questionnaire
 
 # Telegram's limits: 4096 characters a message; button labels get cut on phones past ~40.
 MAX_TEXT = 4096
@@ -15,7 +15,7 @@ PLACEHOLDERS = frozenset(
     {
         "name", "value", "timezone", "time", "language",
         "clinic_name", "clinic_phone", "clinic_address", "clinic_hours", "program_weeks",
-        "schedule", "rules", "paperwork", "crisis_lines",
+        "schedule", "rules", "paperwork", "crisis_lines", "plan_items",
     }
 )  # fmt: skip
 SPECIAL_TARGETS = ("menu", "help", "plan")
@@ -175,16 +175,15 @@ def check_translation(
                 index,
             )
             continue
+        # What a plan_item button stores is the participant's own words: translated too.
+        same_value = step.ask != "plan_item"
         for i, (option, twin) in enumerate(zip(step.options, other.options, strict=True)):
-            if (option.goto, option.do, option.correct, option.value) != (
-                twin.goto,
-                twin.do,
-                twin.correct,
-                twin.value,
-            ):
+            mine_o = (option.goto, option.do, option.correct, option.save)
+            theirs_o = (twin.goto, twin.do, twin.correct, twin.save)
+            if mine_o != theirs_o or (same_value and option.value != twin.value):
                 yield file.problem(
                     f"option {i + 1} of step '{step.id}' should have the same goto, do, "
-                    f"correct and value as in {original_file.name}",
+                    f"correct, save and value as in {original_file.name}",
                     "steps",
                     index,
                     "options",
@@ -221,3 +220,58 @@ def check_clinic_languages(
     for text, path in texts:
         for code in sorted(set(codes) - text.keys()):
             yield file.problem(f"the '{code}' text is missing here", *path)
+
+
+def check_questionnaire(questionnaire: Questionnaire, file: YamlFile) -> Iterator[Problem]:
+    """Unique ids and BAM items; buttons only where the kind of question has them."""
+    seen: set[str] = set()
+    items: set[int] = set()
+    for index, question in enumerate(questionnaire.questions):
+        at: Path_ = ("questions", index)
+        name = f"question '{question.id}'"
+        if question.id in seen:
+            yield file.problem(f"question id '{question.id}' is used twice", *at, "id")
+        seen.add(question.id)
+        if question.bam is not None:
+            if question.bam in items:
+                yield file.problem(f"BAM item {question.bam} is used twice", *at, "bam")
+            items.add(question.bam)
+        if question.kind == "choice" and not question.options:
+            yield file.problem(f"{name} is a choice but has no options", *at)
+        if question.kind != "choice" and question.options:
+            yield file.problem(
+                f"{name} is a {question.kind}, so it cannot have options; make it a choice",
+                *at,
+                "options",
+            )
+        values = [option.value for option in question.options]
+        if len(set(values)) != len(values):
+            yield file.problem(f"{name} has two options with the same value", *at, "options")
+
+
+def check_questionnaire_translation(
+    questionnaire: Questionnaire, file: YamlFile, original: Questionnaire, original_file: YamlFile
+) -> Iterator[Problem]:
+    """A translated check-in asks the same questions, with the same values and scores."""
+
+    def shape(q: Questionnaire) -> list[tuple[object, ...]]:
+        return [
+            (x.id, x.kind, x.optional, x.bam, [(o.value, o.score, o.signal) for o in x.options])
+            for x in q.questions
+        ]
+
+    ours, theirs = shape(questionnaire), shape(original)
+    for index, (mine, twin) in enumerate(zip(ours, theirs, strict=False)):
+        if mine != twin:
+            yield file.problem(
+                f"question {index + 1} should have the same id, kind, bam, and option values, "
+                f"scores and signals as in {original_file.name}",
+                "questions",
+                index,
+            )
+            return
+    if len(ours) != len(theirs):
+        yield file.problem(
+            f"this check-in has {len(ours)} questions; {original_file.name} has {len(theirs)}",
+            "questions",
+        )

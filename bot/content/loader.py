@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.content import checks
 from bot.content.files import ContentError, Problem, YamlFile, display_name, open_yaml, parse
-from bot.content.schema import Clinic, CrisisPhrases, Flow, Messages
+from bot.content.schema import Clinic, CrisisPhrases, Flow, FollowUp, Messages, Questionnaire
 
 CONSENT = "consent"
 ORIENTATION = "orientation"
@@ -28,6 +28,8 @@ class Language:
     messages: Messages
     crisis_phrases: tuple[str, ...]
     flows: dict[str, Flow]
+    questionnaires: dict[str, Questionnaire] = field(default_factory=dict)
+    # The version of each flow file, and of each check-in file under "checkin:<id>".
     versions: dict[str, str] = field(default_factory=dict)
     # Where each flow lives, for problems found later: (file, line of 'steps:').
     sources: dict[str, tuple[str, int]] = field(default_factory=dict)
@@ -38,6 +40,7 @@ class Content:
     """The whole content folder, checked."""
 
     clinic: Clinic
+    follow_up: FollowUp
     languages: dict[str, Language]
     warnings: tuple[Problem, ...] = ()
 
@@ -84,6 +87,7 @@ class _Loaded:
     crisis: CrisisPhrases | None
     flows: dict[str, tuple[Flow, YamlFile]]
     broken: set[str]
+    questionnaires: dict[str, tuple[Questionnaire, YamlFile]]
 
 
 def load_content(root: Path) -> Content:
@@ -91,6 +95,8 @@ def load_content(root: Path) -> Content:
     problems: list[Problem] = []
     clinic_file = open_yaml(root, root / "clinic.yaml", problems)
     clinic = parse(clinic_file, Clinic, problems) if clinic_file else None
+    follow_up_file = open_yaml(root, root / "followup.yaml", problems)
+    follow_up = parse(follow_up_file, FollowUp, problems) if follow_up_file else None
     folders = sorted(p.parent for p in root.glob("*/messages.yaml"))
     if not any(folder.name == DEFAULT_LANGUAGE for folder in folders):
         problems.append(
@@ -107,11 +113,28 @@ def load_content(root: Path) -> Content:
             problems.extend(_check_translation(root, language, original))
     if clinic and clinic_file:
         problems.extend(checks.check_clinic_languages(clinic, clinic_file, loaded))
+    if follow_up and follow_up_file and original is not None:
+        # Other languages are held to English by the translation check.
+        for index, item in enumerate(follow_up.schedule):
+            for language in [original]:
+                if item.questionnaire not in language.questionnaires:
+                    problems.append(
+                        follow_up_file.problem(
+                            f"check-in on day {item.day} uses questionnaire "
+                            f"'{item.questionnaire}', which content/{language.code}/checkins "
+                            "does not have",
+                            "schedule",
+                            index,
+                            "questionnaire",
+                        )
+                    )
     errors = [p for p in problems if not p.warning]
-    if errors or clinic is None:
+    if errors or clinic is None or follow_up is None:
         raise ContentError(errors)
     languages = {code: _freeze(language) for code, language in loaded.items()}
-    return Content(clinic=clinic, languages=languages, warnings=tuple(problems))
+    return Content(
+        clinic=clinic, follow_up=follow_up, languages=languages, warnings=tuple(problems)
+    )
 
 
 def _read_language(root: Path, folder: Path, problems: list[Problem]) -> _Loaded:
@@ -150,7 +173,15 @@ def _read_language(root: Path, folder: Path, problems: list[Problem]) -> _Loaded
         problems.extend(checks.check_messages(messages, messages_file, known))
     for flow, file in flows.values():
         problems.extend(checks.check_flow(flow, file, known))
-    return _Loaded(folder.name, messages, messages_file, crisis, flows, broken)
+    questionnaires: dict[str, tuple[Questionnaire, YamlFile]] = {}
+    for path in sorted((folder / "checkins").glob("*.yaml")):
+        file = open_yaml(root, path, problems)
+        questionnaire = parse(file, Questionnaire, problems) if file else None
+        if questionnaire and file:
+            problems.extend(checks.check_strings(file, PLACEHOLDER))
+            problems.extend(checks.check_questionnaire(questionnaire, file))
+            questionnaires[questionnaire.id] = (questionnaire, file)
+    return _Loaded(folder.name, messages, messages_file, crisis, flows, broken, questionnaires)
 
 
 def _check_translation(root: Path, language: _Loaded, original: _Loaded) -> list[Problem]:
@@ -179,6 +210,16 @@ def _check_translation(root: Path, language: _Loaded, original: _Loaded) -> list
                     "id",
                 )
             )
+    for questionnaire_id, (questionnaire, file) in original.questionnaires.items():
+        twin_q = language.questionnaires.get(questionnaire_id)
+        if twin_q is None:
+            path = root / language.code / "checkins" / Path(file.name).name
+            message = f"this file is missing; {file.name} has check-in '{questionnaire_id}'"
+            problems.append(Problem(display_name(root, path), 1, message))
+        else:
+            problems.extend(
+                checks.check_questionnaire_translation(twin_q[0], twin_q[1], questionnaire, file)
+            )
     if (
         language.messages
         and language.messages_file
@@ -200,7 +241,13 @@ def _freeze(language: _Loaded) -> Language:
         messages=language.messages,
         crisis_phrases=language.crisis.phrases,
         flows={flow_id: flow for flow_id, (flow, _) in language.flows.items()},
-        versions={flow_id: file.version for flow_id, (_, file) in language.flows.items()},
+        questionnaires={key: q for key, (q, _) in language.questionnaires.items()},
+        versions={
+            **{flow_id: file.version for flow_id, (_, file) in language.flows.items()},
+            **{
+                f"checkin:{key}": file.version for key, (_, file) in language.questionnaires.items()
+            },
+        },
         sources={
             flow_id: (file.name, file.line("steps"))
             for flow_id, (_, file) in language.flows.items()

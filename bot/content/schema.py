@@ -11,9 +11,14 @@ Id = str
 Localized = dict[str, str]
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # What a step stores when it asks for free text.
-AskField = Literal["preferred_name", "timezone", "message_time"]
+AskField = Literal["preferred_name", "timezone", "message_time", "plan_item"]
 # What choosing an option does besides moving on.
-Action = Literal["consent_agree", "consent_decline", "stop_messages"]
+Action = Literal[
+    "consent_agree", "consent_decline", "stop_messages", "pause_checkins", "stop_checkins"
+]
+# Sections of a participant's plan.
+Section = Literal["therapy", "groups", "resources", "people"]
+CLOCK = r"^([01]\d|2[0-3]):[0-5]\d$"
 
 
 class Strict(BaseModel):
@@ -31,6 +36,7 @@ class Option(Strict):
     reply: str | None = None
     correct: bool = False
     value: str | None = None
+    save: Section | None = None
 
 
 class Step(Strict):
@@ -41,6 +47,7 @@ class Step(Strict):
     text: str = Field(min_length=1)
     options: tuple[Option, ...] = ()
     ask: AskField | None = None
+    section: Section | None = None
     reply: str | None = None
     skip: bool = False
     next: str | None = None
@@ -99,6 +106,17 @@ class Texts(Strict):
     invite_used: str
     invite_unknown: str
     plan: str
+    plan_nothing_yet: str
+    plan_remove: str
+    plan_removed: str
+    graduation: str
+    checkin_reminder: str
+    checkin_already: str
+    checkin_closed: str
+    use_support: str
+    contact_ok: str
+    checkins_paused: str
+    checkins_stopped: str
     error: str
     reload_ok: str
     reload_failed: str
@@ -116,6 +134,18 @@ class Buttons(Strict):
     finish: str
     carry_on: str
     menu: str
+    contact_me: str
+    add_to_plan: str
+    remove_item: str
+
+
+class Sections(Strict):
+    """Headings of the plan's sections, as the participant reads them."""
+
+    therapy: str
+    groups: str
+    resources: str
+    people: str
 
 
 class Messages(Strict):
@@ -128,6 +158,7 @@ class Messages(Strict):
     menu: tuple[MenuItem, ...] = Field(min_length=1)
     remind_choices: tuple[ReminderChoice, ...] = Field(min_length=1)
     weekdays: tuple[str, str, str, str, str, str, str]
+    sections: Sections
 
 
 class CrisisPhrases(Strict):
@@ -139,8 +170,8 @@ class CrisisPhrases(Strict):
 
 class Session(Strict):
     day: Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-    start: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    end: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    start: str = Field(pattern=CLOCK)
+    end: str = Field(pattern=CLOCK)
     kind: Literal["group", "individual", "family"]
     title: Localized
 
@@ -163,3 +194,59 @@ class Clinic(Strict):
     rules: tuple[Localized, ...] = Field(min_length=1)
     paperwork: tuple[Localized, ...] = Field(min_length=1)
     crisis_lines: tuple[CrisisLine, ...] = Field(min_length=1)
+
+
+class Choice(Strict):
+    """An answer button of a check-in question."""
+
+    label: str = Field(min_length=1)
+    value: str = Field(min_length=1, max_length=16)
+    score: int | None = Field(default=None, ge=0, le=4)
+    signal: Literal["use", "contact"] | None = None
+
+
+class Question(Strict):
+    """One check-in question: buttons, a 0 to 10 scale, or typed text."""
+
+    id: Id = Field(pattern=r"^[a-z0-9_]{1,24}$")
+    kind: Literal["choice", "scale", "text"]
+    text: str = Field(min_length=1)
+    options: tuple[Choice, ...] = ()
+    optional: bool = False
+    bam: int | None = Field(default=None, ge=1, le=17)
+
+
+class Questionnaire(Strict):
+    """A check-in: what to ask after graduation, one question at a time."""
+
+    version: int = Field(ge=1)
+    id: Id = Field(pattern=r"^[a-z0-9_]{1,20}$")
+    title: str
+    intro: str
+    outro: str
+    questions: tuple[Question, ...] = Field(min_length=1)
+
+
+class QuietHours(Strict):
+    start: str = Field(pattern=CLOCK)
+    end: str = Field(pattern=CLOCK)
+
+
+class PlannedCheckIn(Strict):
+    day: int = Field(ge=0, le=3650)
+    questionnaire: Id
+
+
+class FollowUp(Strict):
+    """When check-ins go out after graduation, and what silence means."""
+
+    version: int = Field(ge=1)
+    schedule: tuple[PlannedCheckIn, ...] = Field(min_length=1)
+    default_time: str = Field(pattern=CLOCK)
+    quiet_hours: QuietHours
+    late_after_hours: int = Field(ge=1)
+    remind_after_hours: int = Field(ge=1)
+    answer_within_hours: int = Field(ge=1)
+    missed_in_a_row_alert: int = Field(ge=1)
+    risk_rise_alert: int = Field(ge=1)
+    pause_days: int = Field(ge=1, le=365)

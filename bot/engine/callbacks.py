@@ -10,6 +10,9 @@ REMIND = "r"  # r|flow|step|hours: "remind me later" choices
 MENU = "m"  # m|item
 LANGUAGE = "g"  # g|code
 CARRY_ON = "c"  # c: show the current step again
+CHECKIN = "q"  # q|checkin id|question index|key: a check-in answer
+CONTACT = "k"  # k|checkin id: "please contact me" after reported use
+PLAN = "p"  # p|add|-, p|remove|-, p|delete|item id: editing one's plan
 
 NEXT, BACK, LATER, SKIP = "n", "b", "l", "k"
 # Telegram refuses callback data over 64 bytes.
@@ -29,7 +32,7 @@ def encode(prefix: str, *args: str | int) -> str:
     return data
 
 
-ARITY = {STEP: 3, REMIND: 3, MENU: 1, LANGUAGE: 1, CARRY_ON: 0}
+ARITY = {STEP: 3, REMIND: 3, MENU: 1, LANGUAGE: 1, CARRY_ON: 0, CHECKIN: 3, CONTACT: 1, PLAN: 2}
 
 
 def decode(data: str) -> Callback | None:

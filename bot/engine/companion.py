@@ -4,23 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot import participants as store
+from bot.checkins import store as checkin_store
+from bot.checkins.conversation import CheckInTalk
+from bot.checkins.schedule import next_allowed
+from bot.config import DEFAULT_TIMEZONE, Settings
 from bot.content.checks import MAX_TEXT
 from bot.content.loader import CONSENT, ORIENTATION, Content, ContentError, load_content
 from bot.db import SessionFactory
 from bot.engine.steps import fill
-from bot.engine.turn import Turn
-from bot.engine.types import Incoming, Kind, Reply
-from bot.models import Participant, utcnow
+from bot.engine.turn import AFTERCARE, Turn
+from bot.engine.types import Delivery, Incoming, Kind, Outgoing, Reply
+from bot.models import CheckIn, Participant, utcnow
+from bot.models import CheckInStatus as S
 from bot.safety.screening import CrisisScreen
 
 Clock = Callable[[], datetime]
 RELOAD = "reload"
+# A failed check-in: its status, and the flag raised for staff.
+RESULT_FLAGS = {
+    Delivery.BLOCKED: (S.BLOCKED, "unreachable"),
+    Delivery.UNKNOWN: (S.UNKNOWN, "delivery_unknown"),
+    Delivery.FAILED: (S.FAILED, "delivery_failed"),
+}
 PREVIEW_LABEL = "preview-{}"
 
 
@@ -48,7 +59,9 @@ class Companion:
         clock: Clock = utcnow,
         staff_ids: frozenset[int] = frozenset(),
         content_dir: Path | None = None,
+        default_timezone: str = DEFAULT_TIMEZONE,
     ) -> None:
+        self._default_timezone = default_timezone
         self._live = _Live.of(content)
         self._sessions = sessions
         self._clock = clock
@@ -90,6 +103,121 @@ class Companion:
                 out.append((participant.telegram_id, [turn.say("reminder"), *turn.current()]))
             session.commit()
             return out
+
+    # ----- after graduation -------------------------------------------------------------------
+
+    def graduate(self, label: str, on: date) -> list[CheckIn]:
+        """Mark the participant with this label graduated and plan their check-ins."""
+        with self._sessions() as session:
+            person = session.exec(select(Participant).where(Participant.label == label)).first()
+            if person is None:
+                raise LookupError(f"no participant has the label {label!r}")
+            if person.consented_at is None:
+                raise LookupError(f"{label!r} has not agreed to the privacy notice yet")
+            if person.graduated_on is not None and person.graduated_on != on:
+                raise LookupError(f"{label!r} graduated on {person.graduated_on} already")
+            person.graduated_on = on
+            rows = checkin_store.plan(
+                session=session, participant=person, follow_up=self.content.follow_up,
+                default_timezone=self._default_timezone,
+            )  # fmt: skip
+            session.add(person)
+            session.commit()
+            return rows
+
+    def claim_checkins(self, limit: int) -> list[Outgoing]:
+        """Take due check-ins for this worker and say what to send; report back each result."""
+        live = self._live
+        quiet = live.content.follow_up.quiet_hours
+        with self._sessions() as session:
+            now = self._clock()
+            out = []
+            for row in checkin_store.claim_due(session=session, now=now, limit=limit):
+                person = checkin_store.participant_of(session=session, checkin=row)
+                zone = checkin_store.zone_of(person, self._default_timezone)
+                allowed = next_allowed(now, zone, quiet)
+                if allowed > now:  # back from downtime during the night: wait for morning
+                    row.status, row.due_at, row.claimed_at = S.SCHEDULED, allowed, None
+                    session.add(row)
+                    continue
+                talk = CheckInTalk(self._turn(live, session, person, Incoming(Kind.TEXT)))
+                out.append(Outgoing(person.telegram_id, talk.opening(row), row.id))
+            session.commit()
+            return out
+
+    def checkin_result(self, checkin_id: int, outcome: Delivery, retry_after: float = 0) -> None:
+        """Record what Telegram said about a check-in this worker claimed."""
+        with self._sessions() as session:
+            now = self._clock()
+            row = session.get(CheckIn, checkin_id)
+            if row is None or row.status != S.SENDING:
+                return
+            person = checkin_store.participant_of(session=session, checkin=row)
+            language = self.content.language(person.language)
+            if outcome is Delivery.SENT:
+                row.status, row.sent_at = S.SENT, now
+                row.content_version = language.versions[f"checkin:{row.questionnaire}"]
+            elif outcome is Delivery.RETRY:
+                row.status, row.claimed_at = S.SCHEDULED, None
+                row.due_at = now + timedelta(seconds=max(retry_after, 1))
+            else:
+                status, flag = RESULT_FLAGS[outcome]
+                row.status = status
+                if outcome is Delivery.BLOCKED:
+                    person.unreachable_at = now
+                store.raise_alert(
+                    session=session, participant=person, kind=flag,
+                    context=f"check-in day {row.day}", now=now,
+                )  # fmt: skip
+            session.add_all([row, person])
+            session.commit()
+
+    def upkeep(self) -> list[Outgoing]:
+        """On each tick: close what is late, raise flags, and return reminders and greetings."""
+        live = self._live
+        follow_up = live.content.follow_up
+        with self._sessions() as session:
+            now = self._clock()
+            for row in checkin_store.stale_claims(session=session, now=now):
+                self._flag(session, row.participant_id, "delivery_unknown", row.day, now)
+            for person_id in checkin_store.expire(session=session, now=now, follow_up=follow_up):
+                streak = checkin_store.missed_streak(session=session, participant_id=person_id)
+                if streak == follow_up.missed_in_a_row_alert:  # once per streak
+                    self._flag(session, person_id, "missed_checkins", streak, now)
+            out: list[Outgoing] = []
+            for person in store.claim_graduations(session=session, now=now):
+                zone = checkin_store.zone_of(person, self._default_timezone)
+                if next_allowed(now, zone, follow_up.quiet_hours) > now:
+                    person.graduation_sent_at = None  # congratulate in the morning
+                    session.add(person)
+                    continue
+                turn = self._turn(live, session, person, Incoming(Kind.TEXT))
+                out.append(
+                    Outgoing(person.telegram_id, [turn.say("graduation"), *turn.enter(AFTERCARE)])
+                )
+            for row in checkin_store.reminder_candidates(
+                session=session, now=now, follow_up=follow_up
+            ):
+                person = checkin_store.participant_of(session=session, checkin=row)
+                zone = checkin_store.zone_of(person, self._default_timezone)
+                if (
+                    person.stopped_at
+                    or person.unreachable_at
+                    or next_allowed(now, zone, follow_up.quiet_hours) > now
+                ):
+                    continue
+                if checkin_store.claim_reminder(session=session, checkin_id=row.id or 0, now=now):
+                    talk = CheckInTalk(self._turn(live, session, person, Incoming(Kind.TEXT)))
+                    out.append(Outgoing(person.telegram_id, talk.reminder(row)))
+            session.commit()
+            return out
+
+    def _flag(self, session: Session, person_id: int, kind: str, day: int, now: datetime) -> None:
+        person = session.get(Participant, person_id)
+        assert person is not None
+        store.raise_alert(
+            session=session, participant=person, kind=kind, context=f"check-in day {day}", now=now
+        )
 
     def mark_unreachable(self, telegram_id: int) -> None:
         """The participant blocked the bot: send nothing more until they write again."""
@@ -148,7 +276,24 @@ class Companion:
     def _turn(
         self, live: _Live, session: Session, participant: Participant, incoming: Incoming
     ) -> Turn:
-        return Turn(live.content, live.screen, session, participant, incoming, self._clock())
+        return Turn(
+            live.content, live.screen, session, participant, incoming, self._clock(),
+            self._default_timezone,
+        )  # fmt: skip
+
+
+def build_companion(
+    settings: Settings, sessions: SessionFactory, *, clock: Clock = utcnow
+) -> Companion:
+    """The companion as settings describe it; raises ContentError for broken content."""
+    return Companion(
+        content=load_content(settings.content_dir),
+        sessions=sessions,
+        clock=clock,
+        staff_ids=settings.staff_ids,
+        content_dir=settings.content_dir,
+        default_timezone=settings.default_timezone,
+    )
 
 
 def resolve_start(content: Content, start: str, language: str | None) -> tuple[str, str | None]:

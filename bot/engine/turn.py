@@ -7,6 +7,9 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot import participants as store
+from bot.checkins import store as checkins
+from bot.checkins.conversation import CheckInTalk
+from bot.content.checks import MAX_LABEL
 from bot.content.loader import CONSENT, ORIENTATION, Content, Language
 from bot.content.schema import Action, Flow, Option, Step
 from bot.engine import callbacks as cb
@@ -16,10 +19,12 @@ from bot.engine.types import Button, Incoming, Kind, Reply
 from bot.models import Participant
 from bot.safety.screening import CrisisScreen
 
-HELP, MENU, CRISIS, STOP, LANGUAGE = "help", "menu", "crisis", "stop", "language"
+HELP, MENU, CRISIS, STOP, LANGUAGE, MYPLAN = "help", "menu", "crisis", "stop", "language", "myplan"
 CRISIS_ALERT = "crisis_language"
 TRAIL_SEP = ","
 MAX_TRAIL = 16  # how many steps Back can retrace
+MAX_PLAN_ITEM = 200
+AFTERCARE = "aftercare"
 
 
 class Turn:
@@ -33,7 +38,9 @@ class Turn:
         participant: Participant,
         incoming: Incoming,
         now: datetime,
+        default_timezone: str,
     ) -> None:
+        self.default_timezone = default_timezone
         self.content = content
         self.screen = screen
         self.session = session
@@ -75,6 +82,8 @@ class Turn:
             return self.menu()
         if name == LANGUAGE:
             return self.language_choice()
+        if name == MYPLAN:
+            return self.plan()
         return [self.say("unknown_command", carry_on=True)]
 
     def start(self, payload: str) -> list[Reply]:
@@ -84,8 +93,11 @@ class Turn:
                 session=self.session, code=payload, participant=self.p, now=self.now
             )
             replies.append(self.say(f"invite_{outcome}"))
-        if self.p.stopped_at is not None:
-            self.p.stopped_at = None
+        paused = (
+            self.p.checkins_paused_until is not None and self.p.checkins_paused_until > self.now
+        )
+        if self.p.stopped_at is not None or self.p.checkins_stopped_at is not None or paused:
+            self.p.stopped_at = self.p.checkins_stopped_at = self.p.checkins_paused_until = None
             replies.append(self.say("resumed"))
         if self.p.consented_at is None:
             return [*replies, *self.enter(CONSENT)]
@@ -103,6 +115,12 @@ class Turn:
             return self.menu_item(parsed.args[0])
         if parsed.prefix == cb.LANGUAGE:
             return self.set_language(parsed.args[0])
+        if parsed.prefix == cb.CHECKIN:
+            return CheckInTalk(self).button(*parsed.args)
+        if parsed.prefix == cb.CONTACT:
+            return CheckInTalk(self).contact(parsed.args[0])
+        if parsed.prefix == cb.PLAN:
+            return self.plan_button(*parsed.args)
         flow_id, step_id, key = parsed.args
         if (flow_id, step_id) != (self.p.flow, self.p.step):
             return [self.say("stale_button"), *self.current()]
@@ -116,6 +134,9 @@ class Turn:
     def text(self, text: str) -> list[Reply]:
         flow, step = self.position()
         if flow is None or step is None or step.kind != "ask":
+            answered = CheckInTalk(self).text(text) if self.p.graduated_on else None
+            if answered is not None:
+                return answered
             return [self.say("use_buttons"), *self.current()]
         return self.answer_ask(flow, step, text, option=None)
 
@@ -175,7 +196,7 @@ class Turn:
         if target == "help":
             return [self.say("help", carry_on=True)]
         if target == "plan":
-            return [self.say("plan", carry_on=True)]
+            return self.plan()
         if target.startswith("flow:") or flow is None:
             return self.enter(target.removeprefix("flow:"))
         return self.enter(flow.id, target)
@@ -220,6 +241,8 @@ class Turn:
                 now=self.now,
             )
         replies: list[Reply] = []
+        if option.save:
+            self.save_to_plan(option.save, option.label, flow)
         if option.do:
             replies += self.act(option.do, flow)
         if option.reply:
@@ -242,6 +265,15 @@ class Turn:
                 self.p.consented_at = self.now
                 self.p.language = self.lang.code
             return []
+        if action == "pause_checkins":
+            days = self.content.follow_up.pause_days
+            self.p.checkins_paused_until = self.now + timedelta(days=days)
+            return [
+                Reply(steps.fill(self.lang.messages.texts.checkins_paused, {"value": str(days)}))
+            ]
+        if action == "stop_checkins":
+            self.p.checkins_stopped_at = self.now
+            return [self.say("checkins_stopped")]
         return self.stop()
 
     def answer_ask(self, flow: Flow, step: Step, text: str, option: Option | None) -> list[Reply]:
@@ -257,17 +289,78 @@ class Turn:
             if zone is None:
                 return [self.say("timezone_invalid"), *self.current()]
             self.p.timezone = shown = zone
-        else:
+            self.replan()
+        elif field == "message_time":
             minute = parse_time(text)
             if minute is None:
                 return [self.say("time_invalid"), *self.current()]
             self.p.message_minute = minute
             shown = format_time(minute)
+            self.replan()
+        else:
+            shown = " ".join(text.split())[:MAX_PLAN_ITEM]
+            if not shown or shown.startswith("/"):
+                return [self.say("use_buttons"), *self.current()]
+            assert step.section is not None, "the content check requires a section"
+            self.save_to_plan(step.section, shown, flow)
         replies = (
             [Reply(steps.fill(step.reply, {**self.values(), "value": shown}))] if step.reply else []
         )
         target = option.goto if option and option.goto else steps.following(flow, step)
         return [*replies, *self.go(flow, target)]
+
+    def replan(self) -> None:
+        """A new time zone or time moves every check-in not sent yet."""
+        checkins.replan(
+            session=self.session, participant=self.p, follow_up=self.content.follow_up,
+            default_timezone=self.default_timezone,
+        )  # fmt: skip
+
+    # ----- my plan ----------------------------------------------------------------------------
+
+    def save_to_plan(self, section: str, text: str, flow: Flow) -> None:
+        store.add_plan_item(
+            session=self.session, participant=self.p, section=section, text=text,
+            version=self.lang.versions[flow.id], now=self.now,
+        )  # fmt: skip
+
+    def plan(self) -> list[Reply]:
+        """The participant's plan, section by section, with buttons to add and remove."""
+        if self.p.consented_at is None:
+            return [self.say("menu_locked"), *self.current()]
+        items = store.plan_items(session=self.session, participant=self.p)
+        texts, labels = self.lang.messages.texts, self.lang.messages.buttons
+        blocks = []
+        for section, heading in self.lang.messages.sections:
+            lines = [f"• {item.text}" for item in items if item.section == section]
+            blocks.append(f"{heading}:\n" + ("\n".join(lines) or texts.plan_nothing_yet))
+        body = steps.fill(texts.plan, {**self.values(), "plan_items": "\n\n".join(blocks)})
+        rows = [(Button(labels.add_to_plan, cb.encode(cb.PLAN, "add", "-")),)]
+        if items:
+            rows.append((Button(labels.remove_item, cb.encode(cb.PLAN, "remove", "-")),))
+        rows.append((Button(labels.menu, cb.encode(cb.MENU, "menu")),))
+        return [Reply(body, tuple(rows))]
+
+    def plan_button(self, action: str, argument: str) -> list[Reply]:
+        if self.p.consented_at is None:
+            return [self.say("unknown_button"), *self.current()]
+        if action == "add":
+            return self.enter(AFTERCARE)
+        if action == "remove":
+            items = store.plan_items(session=self.session, participant=self.p)
+            rows = tuple(
+                (Button(item.text[:MAX_LABEL], cb.encode(cb.PLAN, "delete", item.id or 0)),)
+                for item in items
+            )
+            return [Reply(self.text_of("plan_remove"), rows)]
+        if action == "delete" and argument.isdigit():
+            item = store.remove_plan_item(
+                session=self.session, participant=self.p, item_id=int(argument)
+            )
+            if item is not None:
+                done = steps.fill(self.lang.messages.texts.plan_removed, {"value": item.text})
+                return [Reply(done), *self.plan()]
+        return [self.say("unknown_button"), *self.plan()]
 
     # ----- menu, reminders, settings ----------------------------------------------------------
 
@@ -283,6 +376,8 @@ class Turn:
 
     def menu_item(self, item_id: str) -> list[Reply]:
         item = next((i for i in self.lang.messages.menu if i.id == item_id), None)
+        if item_id == "menu":
+            return self.menu()
         if item is None:
             return [self.say("unknown_button"), *self.current()]
         if self.p.oriented_at is None:

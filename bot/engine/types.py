@@ -39,3 +39,22 @@ class Reply:
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = field(default=())
+
+
+class Delivery(StrEnum):
+    """What happened when a message was sent."""
+
+    SENT = "sent"
+    BLOCKED = "blocked"  # the participant blocked the bot
+    RETRY = "retry"  # flood control: try again later
+    UNKNOWN = "unknown"  # timed out: it may or may not have arrived
+    FAILED = "failed"  # Telegram refused it
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """Messages the bot starts on its own (reminders, check-ins), for one participant."""
+
+    telegram_id: int
+    replies: list[Reply]
+    checkin_id: int | None = None

@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
+    ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
@@ -21,7 +22,7 @@ from bot.telegram.handlers import Front
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
-REMINDER_SWEEP = "reminder-sweep"
+SWEEP = "sweep"
 SWEEP_SECONDS = 60
 
 
@@ -33,13 +34,15 @@ def build_application(
     token: str | None = None,
 ) -> App:
     """The bot: handlers in the order they must win, and the reminder clock."""
-    builder = (
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         Application.builder()
         .token(token or settings.telegram_token or "")
         .base_url(f"{settings.api_base_url}/bot")
         .base_file_url(f"{settings.api_base_url}/file/bot")
-        .rate_limiter(AIORateLimiter(max_retries=3))
     )
+    if settings.rate_limit:
+        limiter = AIORateLimiter(overall_max_rate=settings.rate_limit, max_retries=3)
+        builder = builder.rate_limiter(limiter)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()
@@ -59,9 +62,8 @@ def build_application(
     application.add_error_handler(front.error)
 
     assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
-    application.job_queue.run_repeating(
-        front.send_reminders, interval=SWEEP_SECONDS, first=5, name=REMINDER_SWEEP
-    )
+    # The scheduler is only a clock: the sweep asks the database what is due.
+    application.job_queue.run_repeating(front.sweep, interval=SWEEP_SECONDS, first=5, name=SWEEP)
     return application
 
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
+from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import Forbidden
+from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.engine.companion import Companion
-from bot.engine.types import Incoming, Kind, Reply
+from bot.engine.types import Delivery, Incoming, Kind, Outgoing, Reply
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
+CHECKIN_BATCH = 100  # check-ins claimed at a time; the rest wait for the next batch
 
 
 def markup(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -82,16 +84,47 @@ class Front:
         message = update.effective_message
         await self._respond(update, context, Kind.MEDIA, (message.caption or "") if message else "")
 
-    async def send_reminders(self, context: Context) -> None:
-        """The clock tick: send every 'remind me later' that is due."""
-        for telegram_id, replies in await asyncio.to_thread(self.companion.due_reminders):
-            try:
-                for reply in replies:
-                    await context.bot.send_message(
-                        telegram_id, reply.text, reply_markup=markup(reply)
-                    )
-            except Forbidden:
-                await asyncio.to_thread(self.companion.mark_unreachable, telegram_id)
+    async def sweep(self, context: Context) -> None:
+        """The clock tick: send what is due; the database says what that is."""
+        later = await asyncio.to_thread(self.companion.due_reminders)
+        upkeep = await asyncio.to_thread(self.companion.upkeep)
+        for outgoing in [*(Outgoing(t, r) for t, r in later), *upkeep]:
+            if await self.deliver(context, outgoing) is Delivery.BLOCKED:
+                await asyncio.to_thread(self.companion.mark_unreachable, outgoing.telegram_id)
+        while batch := await asyncio.to_thread(self.companion.claim_checkins, CHECKIN_BATCH):
+            for outgoing in batch:
+                assert outgoing.checkin_id is not None
+                retry_after: list[float] = []
+                outcome = await self.deliver(context, outgoing, retry_after)
+                await asyncio.to_thread(
+                    self.companion.checkin_result, outgoing.checkin_id, outcome, sum(retry_after)
+                )
+            if len(batch) < CHECKIN_BATCH:
+                break
+
+    async def deliver(
+        self, context: Context, outgoing: Outgoing, retry_after: list[float] | None = None
+    ) -> Delivery:
+        """Send one participant's messages; say what Telegram made of them."""
+        try:
+            for reply in outgoing.replies:
+                await context.bot.send_message(
+                    outgoing.telegram_id, reply.text, reply_markup=markup(reply)
+                )
+        except Forbidden:
+            return Delivery.BLOCKED
+        except RetryAfter as error:
+            wait = error.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            if retry_after is not None:
+                retry_after.append(seconds)
+            return Delivery.RETRY
+        except NetworkError:  # includes TimedOut: the message may or may not have arrived
+            return Delivery.UNKNOWN
+        except TelegramError as error:
+            log.warning("Telegram refused a message: %s", type(error).__name__)
+            return Delivery.FAILED
+        return Delivery.SENT
 
     async def error(self, update: object, context: Context) -> None:
         """Log what failed (never message text) and tell the person something went wrong."""

@@ -1,0 +1,193 @@
+"""A check-in as the participant meets it: one question at a time, answers kept as given."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot import participants as people
+from bot.checkins import store
+from bot.checkins.scoring import subscales
+from bot.content.schema import Question, Questionnaire
+from bot.engine import callbacks as cb
+from bot.engine.steps import fill
+from bot.engine.types import Button, Reply
+from bot.models import CheckIn
+from bot.models import CheckInStatus as S
+
+if TYPE_CHECKING:
+    from bot.engine.turn import Turn
+
+USE_ALERT, CONTACT_ALERT, RISK_ALERT = "use_reported", "contact_request", "risk_rise"
+SCALE = range(11)  # 0 to 10
+MAX_TEXT_ANSWER = 256
+
+
+class CheckInTalk:
+    """Asks and records one participant's check-in answers within a turn."""
+
+    def __init__(self, turn: Turn) -> None:
+        self.turn = turn
+        self.session = turn.session
+
+    def questionnaire(self, checkin: CheckIn) -> Questionnaire:
+        return self.turn.lang.questionnaires[checkin.questionnaire]
+
+    def opening(self, checkin: CheckIn) -> list[Reply]:
+        """The first message of a check-in: a hello and the first question."""
+        questionnaire = self.questionnaire(checkin)
+        intro = Reply(fill(questionnaire.intro, self.turn.values()))
+        return [intro, *self.next_question(checkin, {})]
+
+    def reminder(self, checkin: CheckIn) -> list[Reply]:
+        given = store.answers(session=self.session, checkin_id=_id(checkin))
+        return [self.turn.say("checkin_reminder"), *self.next_question(checkin, given)]
+
+    def next_question(self, checkin: CheckIn, given: dict[str, str]) -> list[Reply]:
+        questionnaire = self.questionnaire(checkin)
+        for index, question in enumerate(questionnaire.questions):
+            if question.id not in given:
+                return [self.render(checkin, questionnaire, index)]
+        return []
+
+    def render(self, checkin: CheckIn, questionnaire: Questionnaire, index: int) -> Reply:
+        question = questionnaire.questions[index]
+
+        def data(key: str | int) -> str:
+            return cb.encode(cb.CHECKIN, _id(checkin), index, key)
+
+        rows: list[tuple[Button, ...]]
+        if question.kind == "scale":
+            buttons = [Button(str(n), data(n)) for n in SCALE]
+            rows = [tuple(buttons[:6]), tuple(buttons[6:])]
+        else:
+            rows = [(Button(o.label, data(i)),) for i, o in enumerate(question.options)]
+        if question.optional:
+            rows.append((Button(self.turn.lang.messages.buttons.skip, data(cb.SKIP)),))
+        counter = f"({index + 1}/{len(questionnaire.questions)}) "
+        return Reply(counter + fill(question.text, self.turn.values()), tuple(rows))
+
+    def button(self, checkin_id: str, index: str, key: str) -> list[Reply]:
+        """A tapped answer; a forged or stale one is answered kindly and stores nothing."""
+        checkin = self._own(checkin_id)
+        if checkin is None:
+            return [self.turn.say("checkin_closed")]
+        questionnaire = self.questionnaire(checkin)
+        if not index.isdigit() or int(index) >= len(questionnaire.questions):
+            return [self.turn.say("unknown_button")]
+        question = questionnaire.questions[int(index)]
+        value = _value(question, key)
+        if value is None:
+            return [self.turn.say("unknown_button")]
+        return self.record(checkin, question, value)
+
+    def text(self, text: str) -> list[Reply] | None:
+        """Typed text answers the open check-in when its next question asks for text."""
+        person_id = self.turn.p.id
+        checkin = store.open_checkin(session=self.session, participant_id=_pid(person_id))
+        if checkin is None:
+            return None
+        given = store.answers(session=self.session, checkin_id=_id(checkin))
+        waiting = [q for q in self.questionnaire(checkin).questions if q.id not in given]
+        if not waiting or waiting[0].kind != "text":
+            return None
+        return self.record(checkin, waiting[0], " ".join(text.split())[:MAX_TEXT_ANSWER])
+
+    def contact(self, checkin_id: str) -> list[Reply]:
+        """'Please contact me' under the reply to reported use."""
+        checkin = self._own(checkin_id, closed_too=True)
+        if checkin is None:
+            return [self.turn.say("unknown_button")]
+        self._alert(CONTACT_ALERT, checkin)
+        return [self.turn.say("contact_ok")]
+
+    def record(self, checkin: CheckIn, question: Question, value: str) -> list[Reply]:
+        given = store.answers(session=self.session, checkin_id=_id(checkin))
+        if question.id in given:
+            return [self.turn.say("checkin_already"), *self.next_question(checkin, given)]
+        turn = self.turn
+        people.record_answer(
+            session=self.session, participant=turn.p, flow=f"checkin:{checkin.questionnaire}",
+            question=question.id, value=value, checkin_id=checkin.id,
+            version=turn.lang.versions[f"checkin:{checkin.questionnaire}"], now=turn.now,
+        )  # fmt: skip
+        given[question.id] = value
+        replies: list[Reply] = []
+        signal = next((o.signal for o in question.options if o.value == value), None)
+        if signal == "use":
+            self._alert(USE_ALERT, checkin)
+            offer = Button(
+                turn.lang.messages.buttons.contact_me, cb.encode(cb.CONTACT, _id(checkin))
+            )
+            replies.append(Reply(turn.text_of("use_support"), ((offer,),)))
+        elif signal == "contact":
+            self._alert(CONTACT_ALERT, checkin)
+            replies.append(turn.say("contact_ok"))
+        following = self.next_question(checkin, given)
+        if following:
+            return [*replies, *following]
+        return [*replies, *self.finish(checkin, given)]
+
+    def finish(self, checkin: CheckIn, given: dict[str, str]) -> list[Reply]:
+        questionnaire = self.questionnaire(checkin)
+        checkin.status, checkin.answered_at = S.ANSWERED, self.turn.now
+        checkin.content_version = self.turn.lang.versions[f"checkin:{checkin.questionnaire}"]
+        scores = {
+            q.bam: option.score
+            for q in questionnaire.questions
+            for option in q.options
+            if q.bam is not None and option.score is not None and given.get(q.id) == option.value
+        }
+        if scores:
+            totals = subscales(scores)
+            checkin.score_use = totals["use"]
+            checkin.score_risk = totals["risk"]
+            checkin.score_protective = totals["protective"]
+            before = store.previous_risk(session=self.session, checkin=checkin)
+            rise = self.turn.content.follow_up.risk_rise_alert
+            risk = checkin.score_risk
+            if before is not None and risk is not None and risk - before >= rise:
+                self._alert(RISK_ALERT, checkin)
+        self.session.add(checkin)
+        return [Reply(fill(questionnaire.outro, self.turn.values()))]
+
+    def _own(self, checkin_id: str, *, closed_too: bool = False) -> CheckIn | None:
+        """The participant's own check-in, if it can still take answers."""
+        if not checkin_id.isdigit():
+            return None
+        checkin = self.session.get(CheckIn, int(checkin_id))
+        if checkin is None or checkin.participant_id != self.turn.p.id:
+            return None
+        if closed_too:
+            return checkin
+        still_open = checkin.status in (S.SENT, S.MISSED) and checkin.answered_at is None
+        return checkin if still_open and checkin.sent_at is not None else None
+
+    def _alert(self, kind: str, checkin: CheckIn) -> None:
+        people.raise_alert(
+            session=self.session, participant=self.turn.p, kind=kind,
+            context=f"check-in day {checkin.day}", now=self.turn.now,
+        )  # fmt: skip
+
+
+def _value(question: Question, key: str) -> str | None:
+    """The stored value for a tapped key, or None when the key does not fit the question."""
+    if key == cb.SKIP:
+        return "" if question.optional else None
+    if not key.isdigit():
+        return None
+    number = int(key)
+    if question.kind == "scale":
+        return str(number) if number in SCALE else None
+    if number < len(question.options):
+        return question.options[number].value
+    return None
+
+
+def _id(checkin: CheckIn) -> int:
+    assert checkin.id is not None
+    return checkin.id
+
+
+def _pid(participant_id: int | None) -> int:
+    assert participant_id is not None
+    return participant_id

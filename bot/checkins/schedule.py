@@ -1,0 +1,48 @@
+"""When a check-in is due: local dates and times, quiet hours, daylight-saving changes."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.content.schema import FollowUp, QuietHours
+
+
+def clock(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+def in_quiet_hours(local: time, quiet: QuietHours) -> bool:
+    start, end = clock(quiet.start), clock(quiet.end)
+    if start <= end:
+        return start <= local < end
+    return local >= start or local < end  # quiet hours across midnight
+
+
+def local_moment(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """A wall-clock time on a day in a zone, as UTC; a time skipped by DST moves forward."""
+    moment = datetime.combine(day, at, tzinfo=zone)
+    # A wall time that does not exist (02:30 on a spring-forward day) round-trips differently.
+    if moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != moment.replace(tzinfo=None):
+        moment = moment + timedelta(hours=1)
+    return moment.astimezone(UTC)
+
+
+def next_allowed(moment: datetime, zone: ZoneInfo, quiet: QuietHours) -> datetime:
+    """The moment itself, or the end of the quiet hours it falls in."""
+    local = moment.astimezone(zone)
+    if not in_quiet_hours(local.time(), quiet):
+        return moment
+    end = clock(quiet.end)
+    day = local.date() if local.time() < end else local.date() + timedelta(days=1)
+    return local_moment(day, end, zone)
+
+
+def due_at(
+    graduated_on: date, day: int, *, zone: ZoneInfo, minute: int | None, follow_up: FollowUp
+) -> datetime:
+    """When the check-in for `day` days after graduation goes out."""
+    at = time(minute // 60, minute % 60) if minute is not None else clock(follow_up.default_time)
+    moment = local_moment(graduated_on + timedelta(days=day), at, zone)
+    return next_allowed(moment, zone, follow_up.quiet_hours)

@@ -1,0 +1,245 @@
+"""Check-in rows: planned at graduation, claimed atomically by the sweep, closed in time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from bot.checkins.schedule import due_at
+from bot.content.schema import FollowUp
+from bot.models import Answer, CheckIn, Participant
+from bot.models import CheckInStatus as S
+
+# A claim older than this belongs to a worker that died mid-send: nobody knows if it arrived.
+STALE_CLAIM = timedelta(minutes=10)
+
+
+def zone_of(participant: Participant, default_timezone: str) -> ZoneInfo:
+    return ZoneInfo(participant.timezone or default_timezone)
+
+
+def plan(
+    *, session: Session, participant: Participant, follow_up: FollowUp, default_timezone: str
+) -> list[CheckIn]:
+    """One row per check-in in the schedule; days already planned are left as they are."""
+    assert participant.graduated_on is not None and participant.id is not None
+    existing = set(
+        session.exec(select(CheckIn.day).where(CheckIn.participant_id == participant.id)).all()
+    )
+    zone = zone_of(participant, default_timezone)
+    rows = [
+        CheckIn(
+            participant_id=participant.id,
+            day=item.day,
+            questionnaire=item.questionnaire,
+            due_at=due_at(
+                participant.graduated_on,
+                item.day,
+                zone=zone,
+                minute=participant.message_minute,
+                follow_up=follow_up,
+            ),
+        )
+        for item in follow_up.schedule
+        if item.day not in existing
+    ]
+    session.add_all(rows)
+    return rows
+
+
+def replan(
+    *, session: Session, participant: Participant, follow_up: FollowUp, default_timezone: str
+) -> None:
+    """A new time zone or time: re-time every check-in not sent yet."""
+    if participant.graduated_on is None:
+        return
+    zone = zone_of(participant, default_timezone)
+    waiting = session.exec(
+        select(CheckIn).where(
+            CheckIn.participant_id == participant.id, CheckIn.status == S.SCHEDULED
+        )
+    ).all()
+    for row in waiting:
+        row.due_at = due_at(
+            participant.graduated_on,
+            row.day,
+            zone=zone,
+            minute=participant.message_minute,
+            follow_up=follow_up,
+        )
+        session.add(row)
+
+
+def expire(*, session: Session, now: datetime, follow_up: FollowUp) -> list[int]:
+    """Close due rows that must not be sent; returns participants with a new miss."""
+    waiting = (col(CheckIn.status) == S.SCHEDULED) & (col(CheckIn.due_at) <= now)
+    person = select(Participant.id)
+    stopped = col(Participant.checkins_stopped_at).is_not(None) | col(
+        Participant.stopped_at
+    ).is_not(None)
+    reasons = [
+        # (why, status, which participants)
+        ("paused", S.MISSED, person.where(col(Participant.checkins_paused_until) > now)),
+        ("stopped", S.MISSED, person.where(stopped)),
+        ("unreachable", S.BLOCKED, person.where(col(Participant.unreachable_at).is_not(None))),
+    ]
+    for note, status, who in reasons:
+        session.execute(
+            sa.update(CheckIn)
+            .where(waiting, col(CheckIn.participant_id).in_(who))
+            .values(status=status, note=note)
+        )
+    late = now - timedelta(hours=follow_up.late_after_hours)
+    unanswered = now - timedelta(hours=follow_up.answer_within_hours)
+    missed = [
+        *session.execute(
+            sa.update(CheckIn)
+            .where(col(CheckIn.status) == S.SCHEDULED, col(CheckIn.due_at) < late)
+            .values(status=S.MISSED, note="too late to send")
+            .returning(col(CheckIn.participant_id))
+        ).all(),
+        *session.execute(
+            sa.update(CheckIn)
+            .where(col(CheckIn.status) == S.SENT, col(CheckIn.sent_at) < unanswered)
+            .values(status=S.MISSED, note="no answer")
+            .returning(col(CheckIn.participant_id))
+        ).all(),
+    ]
+    return sorted({row[0] for row in missed})
+
+
+def missed_streak(*, session: Session, participant_id: int) -> int:
+    """How many check-ins in a row, newest first, went without an answer."""
+    closed = session.exec(
+        select(CheckIn.status, CheckIn.note)
+        .where(
+            CheckIn.participant_id == participant_id,
+            col(CheckIn.status).in_([S.ANSWERED, S.MISSED]),
+            col(CheckIn.note).not_in(["paused", "stopped"]),
+        )
+        .order_by(col(CheckIn.day).desc())
+    ).all()
+    streak = 0
+    for status, _ in closed:
+        if status != S.MISSED:
+            break
+        streak += 1
+    return streak
+
+
+def claim_due(*, session: Session, now: datetime, limit: int) -> Sequence[CheckIn]:
+    """Take up to `limit` due check-ins for this worker alone.
+
+    PostgreSQL skips rows another worker has locked (FOR UPDATE SKIP LOCKED); SQLite runs the
+    single UPDATE ... RETURNING under its write lock. Either way each row is claimed once.
+    """
+    due = (
+        select(CheckIn.id)
+        .join(Participant, col(Participant.id) == CheckIn.participant_id)
+        .where(
+            col(CheckIn.status) == S.SCHEDULED,
+            col(CheckIn.due_at) <= now,
+            col(Participant.stopped_at).is_(None),
+            col(Participant.unreachable_at).is_(None),
+            col(Participant.checkins_stopped_at).is_(None),
+            sa.or_(
+                col(Participant.checkins_paused_until).is_(None),
+                col(Participant.checkins_paused_until) <= now,
+            ),
+        )
+        .order_by(col(CheckIn.due_at))
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=CheckIn)
+    )
+    ids = session.execute(
+        sa.update(CheckIn)
+        .where(col(CheckIn.id).in_(due.scalar_subquery()))
+        .values(status=S.SENDING, claimed_at=now)
+        .returning(col(CheckIn.id))
+    ).all()
+    if not ids:
+        return []
+    return session.exec(
+        select(CheckIn)
+        .where(col(CheckIn.id).in_([row[0] for row in ids]))
+        .order_by(col(CheckIn.id))
+    ).all()
+
+
+def stale_claims(*, session: Session, now: datetime) -> list[CheckIn]:
+    """Rows a worker claimed and never reported on: mark them unknown, for a person to review."""
+    stale = session.exec(
+        select(CheckIn).where(
+            CheckIn.status == S.SENDING, col(CheckIn.claimed_at) < now - STALE_CLAIM
+        )
+    ).all()
+    for row in stale:
+        row.status, row.note = S.UNKNOWN, "worker stopped while sending"
+        session.add(row)
+    return list(stale)
+
+
+def reminder_candidates(
+    *, session: Session, now: datetime, follow_up: FollowUp
+) -> Sequence[CheckIn]:
+    quiet_since = now - timedelta(hours=follow_up.remind_after_hours)
+    return session.exec(
+        select(CheckIn).where(
+            CheckIn.status == S.SENT,
+            col(CheckIn.reminded_at).is_(None),
+            col(CheckIn.sent_at) <= quiet_since,
+        )
+    ).all()
+
+
+def claim_reminder(*, session: Session, checkin_id: int, now: datetime) -> bool:
+    """True for the one worker that gets to send this reminder."""
+    won = session.execute(
+        sa.update(CheckIn)
+        .where(col(CheckIn.id) == checkin_id, col(CheckIn.reminded_at).is_(None))
+        .values(reminded_at=now)
+        .returning(col(CheckIn.id))
+    ).first()
+    return won is not None
+
+
+def open_checkin(*, session: Session, participant_id: int) -> CheckIn | None:
+    """The newest check-in that was sent and still waits for answers."""
+    return session.exec(
+        select(CheckIn)
+        .where(
+            CheckIn.participant_id == participant_id,
+            col(CheckIn.sent_at).is_not(None),
+            col(CheckIn.answered_at).is_(None),
+            col(CheckIn.status).in_([S.SENT, S.MISSED]),
+        )
+        .order_by(col(CheckIn.day).desc())
+    ).first()
+
+
+def answers(*, session: Session, checkin_id: int) -> dict[str, str]:
+    rows = session.exec(select(Answer).where(Answer.checkin_id == checkin_id)).all()
+    return {row.question: row.value for row in rows}
+
+
+def previous_risk(*, session: Session, checkin: CheckIn) -> int | None:
+    """The Risk score of the last answered check-in before this one."""
+    return session.exec(
+        select(CheckIn.score_risk)
+        .where(
+            CheckIn.participant_id == checkin.participant_id,
+            CheckIn.day < checkin.day,
+            col(CheckIn.score_risk).is_not(None),
+        )
+        .order_by(col(CheckIn.day).desc())
+    ).first()
+
+
+def participant_of(*, session: Session, checkin: CheckIn) -> Participant:
+    person = session.get(Participant, checkin.participant_id)
+    assert person is not None
+    return person
