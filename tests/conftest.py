@@ -6,17 +6,19 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
+from telegram.ext import CallbackContext
 
 from bot.config import Settings, database_url
 from bot.db import create_engine, migrate, session_factory
-from bot.engine.companion import build_companion
-from bot.models import Participant
+from bot.engine.companion import Companion, build_companion
+from bot.models import CheckIn, Participant
 from bot.telegram.app import App, build_application
 from tests.fake_telegram import TOKEN, Clock, FakeTelegram, Person
 
@@ -31,6 +33,7 @@ class RunningBot:
     telegram: FakeTelegram
     engine: sa.Engine
     clock: Clock
+    companion: Companion
 
     def person(self, user_id: int = 4242, language_code: str = "en") -> Person:
         return Person(self.app, self.telegram, user_id, language_code)
@@ -44,10 +47,34 @@ class RunningBot:
             return list(session.exec(select(model)).all())
 
     async def tick(self) -> None:
-        """Let the scheduler's clock fire once: run every repeating job now."""
+        """Let the scheduler's clock fire once: run every repeating job now, errors raised."""
         assert self.app.job_queue is not None
         for job in self.app.job_queue.jobs():
-            await job.run(self.app)
+            await job.callback(CallbackContext.from_job(job, self.app))
+
+    async def run_until(self, end: datetime) -> None:
+        """Move the clock from event to event up to `end`, ticking at each, as the 60-second
+        clock would; the database says when the next thing is due."""
+        while (moment := self.next_event()) is not None and moment <= end:
+            self.clock.now = max(moment, self.clock.now)
+            await self.tick()
+        self.clock.now = max(end, self.clock.now)
+        await self.tick()
+
+    def next_event(self) -> datetime | None:
+        follow_up = self.companion.content.follow_up
+        remind = timedelta(hours=follow_up.remind_after_hours)
+        window = timedelta(hours=follow_up.answer_within_hours)
+        moments: list[datetime] = []
+        for row in self.rows(CheckIn):
+            if row.status == "scheduled":
+                moments.append(row.due_at)
+            elif row.status == "sent" and row.sent_at is not None:
+                moments.append(row.sent_at + window + timedelta(seconds=1))
+                if row.reminded_at is None:
+                    moments.append(row.sent_at + remind)
+        later = [m for m in moments if m > self.clock.now]
+        return min(later) if later else None
 
 
 POSTGRES_URL = os.environ.get("IOP_TEST_POSTGRES_URL")
@@ -75,7 +102,7 @@ async def start_bot(settings: Settings) -> AsyncIterator[BotFactory]:
         telegram = FakeTelegram()
         app = build_application(settings, companion, request=telegram, token=TOKEN)
         await app.initialize()
-        bot = RunningBot(app, telegram, engine, clock)
+        bot = RunningBot(app, telegram, engine, clock, companion)
         running.append(bot)
         return bot
 

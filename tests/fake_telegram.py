@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import Update
+from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.telegram.app import App
@@ -43,6 +44,8 @@ class FakeTelegram(BaseRequest):
         self.sent: list[Sent] = []
         self.calls: list[str] = []  # every URL the bot called
         self.blocked: set[int] = set()
+        # chat id -> what goes wrong with the next message to it: flood, timeout or bad request
+        self.trouble: dict[int, str] = {}
         self._message_id = 1000
 
     @property
@@ -78,13 +81,14 @@ class FakeTelegram(BaseRequest):
         if api_method == "sendMessage":
             chat_id = int(str(params["chat_id"]))
             if chat_id in self.blocked:
-                return 403, json.dumps(
-                    {
-                        "ok": False,
-                        "error_code": 403,
-                        "description": "Forbidden: bot was blocked by the user",
-                    }
-                ).encode()
+                return _error(403, "Forbidden: bot was blocked by the user")
+            trouble = self.trouble.pop(chat_id, None)
+            if trouble == "flood":
+                return _error(429, "Too Many Requests: retry after 30", retry_after=30)
+            if trouble == "timeout":
+                raise TimedOut("the request was sent, no answer came back")
+            if trouble == "bad":
+                return _error(400, "Bad Request: chat not found")
             markup = params.get("reply_markup") or {}
             assert isinstance(markup, dict)
             text = str(params["text"])
@@ -113,6 +117,16 @@ class FakeTelegram(BaseRequest):
     @staticmethod
     def _ok(result: Any) -> tuple[int, bytes]:
         return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def texts_to(self, chat_id: int) -> list[str]:
+        return [s.text for s in self.sent if s.chat_id == chat_id]
+
+
+def _error(code: int, description: str, **parameters: Any) -> tuple[int, bytes]:
+    body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return code, json.dumps(body).encode()
 
 
 class Clock:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from sqlmodel import Session
+
+from bot.participants import create_invite
+from tests.conftest import RunningBot
 from tests.fake_telegram import Person
 
 
@@ -27,3 +31,40 @@ async def orient(person: Person, name: str = "Sam") -> None:
     await person.send("9am")
     await person.tap("Finish ✔")
     assert person.last.text == f"What would you like to do, {name}?"
+
+
+async def enrol(bot: RunningBot, person: Person, label: str, *, zone: str, time: str) -> None:
+    """Staff invite a participant, who opens the link, agrees and finishes orientation."""
+    with Session(bot.engine) as session:
+        invite = create_invite(session=session, label=label, now=bot.clock.now)
+        session.commit()
+        code = invite.code
+    await person.send(f"/start {code}")
+    for _ in range(3):
+        await person.tap("Next ▶")
+    await person.tap("Yes, I agree")
+    await person.send(label.title())
+    for _ in range(8):
+        await person.tap("Next ▶")
+    await person.tap("Call the clinic before it starts")
+    await person.tap("Come anyway and tell their counselor")
+    await person.tap("988 or 911")
+    await person.send(zone)
+    await person.send(time)
+    await person.tap("Finish ✔")
+    assert person.last.text.startswith("What would you like to do")
+
+
+async def answer_checkin(person: Person, *, note: str = "All good") -> None:
+    """Answer every question of the open check-in with its first button (or a note)."""
+    while True:
+        question = person.last
+        if question.text.startswith("Thank you") or question.text.startswith("Thanks"):
+            return
+        if question.labels == ["Skip"]:
+            await person.send(note)
+        elif question.buttons and question.buttons[0][0][1].startswith("q|"):
+            polite = "Not right now" if "Not right now" in question.labels else question.labels[0]
+            await person.tap(polite)
+        else:
+            raise AssertionError(f"not a check-in question: {question.text!r}")

@@ -82,15 +82,13 @@ class CheckInTalk:
 
     def text(self, text: str) -> list[Reply] | None:
         """Typed text answers the open check-in when its next question asks for text."""
-        person_id = self.turn.p.id
-        checkin = store.open_checkin(session=self.session, participant_id=_pid(person_id))
-        if checkin is None:
-            return None
-        given = store.answers(session=self.session, checkin_id=_id(checkin))
-        waiting = [q for q in self.questionnaire(checkin).questions if q.id not in given]
-        if not waiting or waiting[0].kind != "text":
-            return None
-        return self.record(checkin, waiting[0], " ".join(text.split())[:MAX_TEXT_ANSWER])
+        person_id = _pid(self.turn.p.id)
+        for checkin in store.open_checkins(session=self.session, participant_id=person_id):
+            given = store.answers(session=self.session, checkin_id=_id(checkin))
+            waiting = [q for q in self.questionnaire(checkin).questions if q.id not in given]
+            if waiting and waiting[0].kind == "text":
+                return self.record(checkin, waiting[0], " ".join(text.split())[:MAX_TEXT_ANSWER])
+        return None
 
     def contact(self, checkin_id: str) -> list[Reply]:
         """'Please contact me' under the reply to reported use."""

@@ -207,8 +207,8 @@ def claim_reminder(*, session: Session, checkin_id: int, now: datetime) -> bool:
     return won is not None
 
 
-def open_checkin(*, session: Session, participant_id: int) -> CheckIn | None:
-    """The newest check-in that was sent and still waits for answers."""
+def open_checkins(*, session: Session, participant_id: int) -> Sequence[CheckIn]:
+    """Check-ins that were sent and still wait for answers, newest first."""
     return session.exec(
         select(CheckIn)
         .where(
@@ -218,7 +218,7 @@ def open_checkin(*, session: Session, participant_id: int) -> CheckIn | None:
             col(CheckIn.status).in_([S.SENT, S.MISSED]),
         )
         .order_by(col(CheckIn.day).desc())
-    ).first()
+    ).all()
 
 
 def answers(*, session: Session, checkin_id: int) -> dict[str, str]:

@@ -223,7 +223,12 @@ class Companion:
         """The participant blocked the bot: send nothing more until they write again."""
         with self._sessions() as session:
             participant = self._lock(session, telegram_id)
-            participant.unreachable_at = self._clock()
+            participant.unreachable_at = now = self._clock()
+            if participant.consented_at is not None:
+                store.raise_alert(
+                    session=session, participant=participant, kind="unreachable",
+                    context="blocked the bot", now=now,
+                )  # fmt: skip
             session.add(participant)
             session.commit()
 

@@ -8,7 +8,7 @@ import traceback
 from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.engine.companion import Companion
@@ -119,6 +119,9 @@ class Front:
             if retry_after is not None:
                 retry_after.append(seconds)
             return Delivery.RETRY
+        except BadRequest as error:  # before NetworkError, which it extends
+            log.warning("Telegram refused a message: %s", type(error).__name__)
+            return Delivery.FAILED
         except NetworkError:  # includes TimedOut: the message may or may not have arrived
             return Delivery.UNKNOWN
         except TelegramError as error:
