@@ -122,14 +122,18 @@ class CheckInStatus(StrEnum):
 class CheckIn(SQLModel, table=True):
     """One follow-up check-in after graduation; the sweep sends it when due."""
 
-    __table_args__ = (sa.UniqueConstraint("participant_id", "day"),)
+    __table_args__ = (
+        sa.UniqueConstraint("participant_id", "day"),
+        # The sweep asks for one status ordered by due time; sent rows must not be in the way.
+        sa.Index("ix_checkin_status_due_at", "status", "due_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     participant_id: int = Field(foreign_key="participant.id", index=True)
     day: int = Field(description="days after graduation")
     questionnaire: str = Field(max_length=32)
-    due_at: datetime = _when(nullable=False, index=True)
-    status: str = Field(default=CheckInStatus.SCHEDULED, sa_type=sa.String(16), index=True)
+    due_at: datetime = _when(nullable=False)
+    status: str = Field(default=CheckInStatus.SCHEDULED, sa_type=sa.String(16))
     note: str = Field(default="", max_length=64)
     claimed_at: datetime | None = _when()
     sent_at: datetime | None = _when()

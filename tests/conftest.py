@@ -77,6 +77,8 @@ class RunningBot:
         return min(later) if later else None
 
 
+pytest_plugins = ["tests.fake_bot_api"]  # the bot_api fixture
+
 POSTGRES_URL = os.environ.get("IOP_TEST_POSTGRES_URL")
 
 BotFactory = Callable[[], Awaitable[RunningBot]]

@@ -33,14 +33,14 @@ class CheckInTalk:
         return self.turn.lang.questionnaires[checkin.questionnaire]
 
     def opening(self, checkin: CheckIn) -> list[Reply]:
-        """The first message of a check-in: a hello and the first question."""
-        questionnaire = self.questionnaire(checkin)
-        intro = Reply(fill(questionnaire.intro, self.turn.values()))
-        return [intro, *self.next_question(checkin, {})]
+        """One message opens a check-in: a hello, then the first question with its buttons."""
+        intro = fill(self.questionnaire(checkin).intro, self.turn.values())
+        return _joined(intro, self.next_question(checkin, {}))
 
     def reminder(self, checkin: CheckIn) -> list[Reply]:
+        """One message: a gentle nudge, then the first question still unanswered."""
         given = store.answers(session=self.session, checkin_id=_id(checkin))
-        return [self.turn.say("checkin_reminder"), *self.next_question(checkin, given)]
+        return _joined(self.turn.text_of("checkin_reminder"), self.next_question(checkin, given))
 
     def next_question(self, checkin: CheckIn, given: dict[str, str]) -> list[Reply]:
         questionnaire = self.questionnaire(checkin)
@@ -165,6 +165,13 @@ class CheckInTalk:
             session=self.session, participant=self.turn.p, kind=kind,
             context=f"check-in day {checkin.day}", now=self.turn.now,
         )  # fmt: skip
+
+
+def _joined(text: str, question: list[Reply]) -> list[Reply]:
+    """A line of text above a question, in the question's message."""
+    if not question:
+        return [Reply(text)]
+    return [Reply(f"{text}\n\n{question[0].text}", question[0].buttons)]
 
 
 def _value(question: Question, key: str) -> str | None:

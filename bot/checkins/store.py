@@ -131,7 +131,9 @@ def missed_streak(*, session: Session, participant_id: int) -> int:
     return streak
 
 
-def claim_due(*, session: Session, now: datetime, limit: int) -> Sequence[CheckIn]:
+def claim_due(
+    *, session: Session, now: datetime, limit: int
+) -> Sequence[tuple[CheckIn, Participant]]:
     """Take up to `limit` due check-ins for this worker alone.
 
     PostgreSQL skips rows another worker has locked (FOR UPDATE SKIP LOCKED); SQLite runs the
@@ -159,13 +161,22 @@ def claim_due(*, session: Session, now: datetime, limit: int) -> Sequence[CheckI
         sa.update(CheckIn)
         .where(col(CheckIn.id).in_(due.scalar_subquery()))
         .values(status=S.SENDING, claimed_at=now)
-        .returning(col(CheckIn.id))
+        .returning(col(CheckIn.id)),
+        execution_options={"synchronize_session": False},
     ).all()
+    return with_participants(session=session, ids=[row[0] for row in ids])
+
+
+def with_participants(
+    *, session: Session, ids: Sequence[int]
+) -> Sequence[tuple[CheckIn, Participant]]:
+    """Check-ins and their participants, in one query."""
     if not ids:
         return []
     return session.exec(
-        select(CheckIn)
-        .where(col(CheckIn.id).in_([row[0] for row in ids]))
+        select(CheckIn, Participant)
+        .join(Participant, col(Participant.id) == CheckIn.participant_id)
+        .where(col(CheckIn.id).in_(ids))
         .order_by(col(CheckIn.id))
     ).all()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -132,8 +132,7 @@ class Companion:
         with self._sessions() as session:
             now = self._clock()
             out = []
-            for row in checkin_store.claim_due(session=session, now=now, limit=limit):
-                person = checkin_store.participant_of(session=session, checkin=row)
+            for row, person in checkin_store.claim_due(session=session, now=now, limit=limit):
                 zone = checkin_store.zone_of(person, self._default_timezone)
                 allowed = next_allowed(now, zone, quiet)
                 if allowed > now:  # back from downtime during the night: wait for morning
@@ -145,31 +144,33 @@ class Companion:
             session.commit()
             return out
 
-    def checkin_result(self, checkin_id: int, outcome: Delivery, retry_after: float = 0) -> None:
-        """Record what Telegram said about a check-in this worker claimed."""
+    def checkin_results(self, results: Sequence[tuple[int, Delivery, float]]) -> None:
+        """Record what Telegram said about check-ins this worker claimed, in one transaction:
+        (check-in id, outcome, seconds to wait before retrying) each."""
+        outcomes = {checkin_id: (outcome, wait) for checkin_id, outcome, wait in results}
         with self._sessions() as session:
             now = self._clock()
-            row = session.get(CheckIn, checkin_id)
-            if row is None or row.status != S.SENDING:
-                return
-            person = checkin_store.participant_of(session=session, checkin=row)
-            language = self.content.language(person.language)
-            if outcome is Delivery.SENT:
-                row.status, row.sent_at = S.SENT, now
-                row.content_version = language.versions[f"checkin:{row.questionnaire}"]
-            elif outcome is Delivery.RETRY:
-                row.status, row.claimed_at = S.SCHEDULED, None
-                row.due_at = now + timedelta(seconds=max(retry_after, 1))
-            else:
-                status, flag = RESULT_FLAGS[outcome]
-                row.status = status
-                if outcome is Delivery.BLOCKED:
-                    person.unreachable_at = now
-                store.raise_alert(
-                    session=session, participant=person, kind=flag,
-                    context=f"check-in day {row.day}", now=now,
-                )  # fmt: skip
-            session.add_all([row, person])
+            for row, person in checkin_store.with_participants(session=session, ids=list(outcomes)):
+                if row.status != S.SENDING:
+                    continue
+                outcome, wait = outcomes[_id(row)]
+                if outcome is Delivery.SENT:
+                    language = self.content.language(person.language)
+                    row.status, row.sent_at = S.SENT, now
+                    row.content_version = language.versions[f"checkin:{row.questionnaire}"]
+                elif outcome is Delivery.RETRY:
+                    row.status, row.claimed_at = S.SCHEDULED, None
+                    row.due_at = now + timedelta(seconds=max(wait, 1))
+                else:
+                    status, flag = RESULT_FLAGS[outcome]
+                    row.status = status
+                    if outcome is Delivery.BLOCKED:
+                        person.unreachable_at = now
+                    store.raise_alert(
+                        session=session, participant=person, kind=flag,
+                        context=f"check-in day {row.day}", now=now,
+                    )  # fmt: skip
+                session.add_all([row, person])
             session.commit()
 
     def upkeep(self) -> list[Outgoing]:
@@ -285,6 +286,11 @@ class Companion:
             live.content, live.screen, session, participant, incoming, self._clock(),
             self._default_timezone,
         )  # fmt: skip
+
+
+def _id(row: CheckIn) -> int:
+    assert row.id is not None
+    return row.id
 
 
 def build_companion(

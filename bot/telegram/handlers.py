@@ -91,14 +91,16 @@ class Front:
         for outgoing in [*(Outgoing(t, r) for t, r in later), *upkeep]:
             if await self.deliver(context, outgoing) is Delivery.BLOCKED:
                 await asyncio.to_thread(self.companion.mark_unreachable, outgoing.telegram_id)
+        # Results are stored once per batch: a worker that dies mid-batch leaves its claimed
+        # rows 'sending', and upkeep marks them 'unknown' for review rather than resending.
         while batch := await asyncio.to_thread(self.companion.claim_checkins, CHECKIN_BATCH):
+            results = []
             for outgoing in batch:
                 assert outgoing.checkin_id is not None
                 retry_after: list[float] = []
                 outcome = await self.deliver(context, outgoing, retry_after)
-                await asyncio.to_thread(
-                    self.companion.checkin_result, outgoing.checkin_id, outcome, sum(retry_after)
-                )
+                results.append((outgoing.checkin_id, outcome, sum(retry_after)))
+            await asyncio.to_thread(self.companion.checkin_results, results)
             if len(batch) < CHECKIN_BATCH:
                 break
 

@@ -44,11 +44,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("participant_id", "day"),
     )
     with op.batch_alter_table("checkin", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_checkin_due_at"), ["due_at"], unique=False)
+        batch_op.create_index("ix_checkin_status_due_at", ["status", "due_at"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_checkin_participant_id"), ["participant_id"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_checkin_status"), ["status"], unique=False)
 
     op.create_table(
         "planitem",
@@ -98,8 +97,7 @@ def downgrade() -> None:
 
     op.drop_table("planitem")
     with op.batch_alter_table("checkin", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_checkin_status"))
         batch_op.drop_index(batch_op.f("ix_checkin_participant_id"))
-        batch_op.drop_index(batch_op.f("ix_checkin_due_at"))
+        batch_op.drop_index("ix_checkin_status_due_at")
 
     op.drop_table("checkin")
