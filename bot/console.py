@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from bot.engine.companion import Companion
-from bot.engine.types import Button, Incoming, Kind, Reply
+from bot.engine.types import Button, Delivery, Incoming, Kind, Reply
 
 PREVIEW_USER_ID = 1
+CHECKIN_BATCH = 10
 PROMPT = "> "
 BANNER = (
     "IOP Companion, terminal preview. Type what you would send on Telegram; "
@@ -42,6 +43,20 @@ def show(replies: Sequence[Reply], out: TextIO) -> list[Button]:
     return buttons
 
 
+def deliver_due(companion: Companion, user_id: int, out: TextIO) -> list[Button]:
+    """What the bot would send this person on its own now: reminders, greetings, check-ins."""
+    buttons: list[Button] = []
+    for _, replies in companion.due_reminders(telegram_id=user_id):
+        buttons = show(replies, out)
+    for outgoing in companion.upkeep(telegram_id=user_id):
+        buttons = show(outgoing.replies, out)
+    checkins = companion.claim_checkins(CHECKIN_BATCH, telegram_id=user_id)
+    for outgoing in checkins:
+        buttons = show(outgoing.replies, out)
+    companion.checkin_results([(o.checkin_id or 0, Delivery.SENT, 0) for o in checkins])
+    return buttons
+
+
 def run_preview(
     companion: Companion,
     stdin: TextIO,
@@ -55,8 +70,7 @@ def run_preview(
     out.write(BANNER + "\n")
     buttons = show(companion.preview(user_id, language=language, start=start), out)
     while True:
-        for _, replies in companion.due_reminders(telegram_id=user_id):
-            buttons = show(replies, out)
+        buttons = deliver_due(companion, user_id, out) or buttons
         out.write(PROMPT)
         out.flush()
         line = stdin.readline()

@@ -166,18 +166,20 @@ def remove_plan_item(
     return item
 
 
-def claim_graduations(*, session: Session, now: datetime) -> list[Participant]:
-    """Take every graduate whose congratulations have not gone out yet; each one once."""
+def claim_graduations(
+    *, session: Session, now: datetime, telegram_id: int | None = None
+) -> list[Participant]:
+    """Take every graduate (or one) whose congratulations have not gone out yet; each once."""
+    due = sa.update(Participant).where(
+        col(Participant.graduated_on).is_not(None),
+        col(Participant.graduation_sent_at).is_(None),
+        col(Participant.stopped_at).is_(None),
+        col(Participant.unreachable_at).is_(None),
+    )
+    if telegram_id is not None:
+        due = due.where(col(Participant.telegram_id) == telegram_id)
     claimed = session.execute(
-        sa.update(Participant)
-        .where(
-            col(Participant.graduated_on).is_not(None),
-            col(Participant.graduation_sent_at).is_(None),
-            col(Participant.stopped_at).is_(None),
-            col(Participant.unreachable_at).is_(None),
-        )
-        .values(graduation_sent_at=now)
-        .returning(col(Participant.id))
+        due.values(graduation_sent_at=now).returning(col(Participant.id))
     ).all()
     ids = [row[0] for row in claimed]
     if not ids:

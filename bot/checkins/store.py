@@ -132,7 +132,7 @@ def missed_streak(*, session: Session, participant_id: int) -> int:
 
 
 def claim_due(
-    *, session: Session, now: datetime, limit: int
+    *, session: Session, now: datetime, limit: int, telegram_id: int | None = None
 ) -> Sequence[tuple[CheckIn, Participant]]:
     """Take up to `limit` due check-ins for this worker alone.
 
@@ -153,6 +153,7 @@ def claim_due(
                 col(Participant.checkins_paused_until) <= now,
             ),
         )
+        .where(sa.true() if telegram_id is None else col(Participant.telegram_id) == telegram_id)
         .order_by(col(CheckIn.due_at))
         .limit(limit)
         .with_for_update(skip_locked=True, of=CheckIn)

@@ -125,14 +125,17 @@ class Companion:
             session.commit()
             return rows
 
-    def claim_checkins(self, limit: int) -> list[Outgoing]:
+    def claim_checkins(self, limit: int, *, telegram_id: int | None = None) -> list[Outgoing]:
         """Take due check-ins for this worker and say what to send; report back each result."""
         live = self._live
         quiet = live.content.follow_up.quiet_hours
         with self._sessions() as session:
             now = self._clock()
             out = []
-            for row, person in checkin_store.claim_due(session=session, now=now, limit=limit):
+            claimed = checkin_store.claim_due(
+                session=session, now=now, limit=limit, telegram_id=telegram_id
+            )
+            for row, person in claimed:
                 zone = checkin_store.zone_of(person, self._default_timezone)
                 allowed = next_allowed(now, zone, quiet)
                 if allowed > now:  # back from downtime during the night: wait for morning
@@ -173,7 +176,7 @@ class Companion:
                 session.add_all([row, person])
             session.commit()
 
-    def upkeep(self) -> list[Outgoing]:
+    def upkeep(self, *, telegram_id: int | None = None) -> list[Outgoing]:
         """On each tick: close what is late, raise flags, and return reminders and greetings."""
         live = self._live
         follow_up = live.content.follow_up
@@ -186,7 +189,9 @@ class Companion:
                 if streak == follow_up.missed_in_a_row_alert:  # once per streak
                     self._flag(session, person_id, "missed_checkins", streak, now)
             out: list[Outgoing] = []
-            for person in store.claim_graduations(session=session, now=now):
+            for person in store.claim_graduations(
+                session=session, now=now, telegram_id=telegram_id
+            ):
                 zone = checkin_store.zone_of(person, self._default_timezone)
                 if next_allowed(now, zone, follow_up.quiet_hours) > now:
                     person.graduation_sent_at = None  # congratulate in the morning
@@ -204,6 +209,7 @@ class Companion:
                 if (
                     person.stopped_at
                     or person.unreachable_at
+                    or telegram_id not in (None, person.telegram_id)
                     or next_allowed(now, zone, follow_up.quiet_hours) > now
                 ):
                     continue
