@@ -24,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="run on Telegram (the terminal preview when no token is set)")
+    commands.add_parser("sweep", help="another worker: send what is due, without polling")
     preview = commands.add_parser("preview", help="chat with the bot in this terminal")
     preview.add_argument("--user", type=int, default=PREVIEW_USER_ID, help="pretend Telegram id")
     preview.add_argument("--lang", help="language folder to preview, e.g. es")
@@ -146,6 +147,18 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def sweep(settings: Settings) -> int:
+    """A worker that only sends what is due; run any number beside the one that polls."""
+    if not settings.telegram_token:
+        raise Fail("error: TELEGRAM_BOT_TOKEN is needed to send messages", 2)
+    companion = build_companion(settings, session_factory(_engine(settings)))
+    from bot.telegram.app import run_sweeper
+
+    logging.getLogger().setLevel(logging.INFO)
+    run_sweeper(settings, companion)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; every failure is plain lines and a non-zero exit code, no traceback."""
     args = _parser().parse_args(argv)
@@ -161,6 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return invite(settings, args.label)
         if args.command == "graduate":
             return graduate(settings, args.label, args.date)
+        if args.command == "sweep":
+            return sweep(settings)
         return run(settings, args)
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)

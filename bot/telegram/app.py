@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from typing import Any
 
 from telegram import Update
@@ -70,3 +72,20 @@ def build_application(
 def run_polling(settings: Settings, companion: Companion) -> None:
     """Run on Telegram until interrupted."""
     build_application(settings, companion).run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def run_sweeper(settings: Settings, companion: Companion) -> None:
+    """Only the clock and the sweep, no polling: extra workers beside the one that polls."""
+
+    async def sweep_until_stopped() -> None:
+        application = build_application(settings, companion)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        async with application:
+            await application.start()
+            await stop.wait()
+            await application.stop()
+
+    asyncio.run(sweep_until_stopped())
