@@ -10,6 +10,8 @@ import pytest
 import textstat
 import yaml
 
+from bot.content.checks import strings
+
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 # Readability formulas mean nothing on a few words: shorter texts are not scored.
@@ -18,28 +20,18 @@ MAX_GRADE = 7.0  # English: Flesch-Kincaid grade
 MIN_EASE_ES = 70.0  # Spanish: Fernández-Huerta ease; 70 to 80 is "fairly easy", about grade 7
 
 
-def _texts(data: object, path: tuple[object, ...] = ()) -> Iterator[tuple[tuple[object, ...], str]]:
-    if isinstance(data, str):
-        yield path, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _texts(value, (*path, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _texts(value, (*path, index))
-
-
 def participant_texts(language: str) -> Iterator[tuple[str, str]]:
-    """Messages, step texts and replies, and the clinic's texts, in one language."""
+    """Messages, steps and replies, check-in questions, and the clinic's texts, in one language."""
     files = [
         CONTENT / language / "messages.yaml",
         *sorted((CONTENT / language / "flows").glob("*.yaml")),
+        *sorted((CONTENT / language / "checkins").glob("*.yaml")),
     ]
     for file in files:
-        for path, text in _texts(yaml.safe_load(file.read_text())):
-            if path[-1] in {"text", "reply"} or path[0] == "texts":
+        for path, text in strings(yaml.safe_load(file.read_text())):
+            if path[-1] in {"text", "reply", "intro", "outro"} or path[0] == "texts":
                 yield f"{file.relative_to(ROOT)}:{'.'.join(map(str, path))}", text
-    for path, text in _texts(yaml.safe_load((CONTENT / "clinic.yaml").read_text())):
+    for path, text in strings(yaml.safe_load((CONTENT / "clinic.yaml").read_text())):
         if path[-1] == language:
             yield f"content/clinic.yaml:{'.'.join(map(str, path))}", text
 

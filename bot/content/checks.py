@@ -21,21 +21,21 @@ PLACEHOLDERS = frozenset(
 SPECIAL_TARGETS = ("menu", "help", "plan")
 
 
-def _strings(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+def strings(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
     """Every string in a parsed file, with its path."""
     if isinstance(data, str):
         yield path, data
     elif isinstance(data, dict):
         for key, value in data.items():
-            yield from _strings(value, (*path, key))
+            yield from strings(value, (*path, key))
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            yield from _strings(value, (*path, index))
+            yield from strings(value, (*path, index))
 
 
 def check_strings(file: YamlFile, placeholder: Any) -> Iterator[Problem]:
     """Unknown {placeholders}, texts too long for Telegram, labels too long for a button."""
-    for path, text in _strings(file.data):
+    for path, text in strings(file.data):
         for name in placeholder.findall(text):
             if name not in PLACEHOLDERS:
                 yield file.problem(
