@@ -18,10 +18,11 @@ from bot.content.checks import MAX_TEXT
 from bot.content.loader import CONSENT, ORIENTATION, Content, ContentError, load_content
 from bot.db import SessionFactory
 from bot.engine.steps import fill
-from bot.engine.turn import AFTERCARE, Turn
+from bot.engine.turn import Turn
 from bot.engine.types import Delivery, Incoming, Kind, Outgoing, Reply
 from bot.models import CheckIn, Participant, utcnow
 from bot.models import CheckInStatus as S
+from bot.plans import AFTERCARE
 from bot.safety.screening import CrisisScreen
 
 Clock = Callable[[], datetime]

@@ -9,7 +9,6 @@ from sqlmodel import Session
 from bot import participants as store
 from bot.checkins import store as checkins
 from bot.checkins.conversation import CheckInTalk
-from bot.content.checks import MAX_LABEL
 from bot.content.loader import CONSENT, ORIENTATION, Content, Language
 from bot.content.schema import Action, Flow, Option, Step
 from bot.engine import callbacks as cb
@@ -17,6 +16,7 @@ from bot.engine import steps
 from bot.engine.fields import format_time, parse_name, parse_time, parse_timezone
 from bot.engine.types import Button, Incoming, Kind, Reply
 from bot.models import Participant
+from bot.plans import PlanView
 from bot.safety.screening import CrisisScreen
 
 HELP, MENU, CRISIS, STOP, LANGUAGE, MYPLAN = "help", "menu", "crisis", "stop", "language", "myplan"
@@ -24,7 +24,6 @@ CRISIS_ALERT = "crisis_language"
 TRAIL_SEP = ","
 MAX_TRAIL = 16  # how many steps Back can retrace
 MAX_PLAN_ITEM = 200
-AFTERCARE = "aftercare"
 
 
 class Turn:
@@ -319,48 +318,13 @@ class Turn:
     # ----- my plan ----------------------------------------------------------------------------
 
     def save_to_plan(self, section: str, text: str, flow: Flow) -> None:
-        store.add_plan_item(
-            session=self.session, participant=self.p, section=section, text=text,
-            version=self.lang.versions[flow.id], now=self.now,
-        )  # fmt: skip
+        PlanView(self).save(section, text, version=self.lang.versions[flow.id])
 
     def plan(self) -> list[Reply]:
-        """The participant's plan, section by section, with buttons to add and remove."""
-        if self.p.consented_at is None:
-            return [self.say("menu_locked"), *self.current()]
-        items = store.plan_items(session=self.session, participant=self.p)
-        texts, labels = self.lang.messages.texts, self.lang.messages.buttons
-        blocks = []
-        for section, heading in self.lang.messages.sections:
-            lines = [f"• {item.text}" for item in items if item.section == section]
-            blocks.append(f"{heading}:\n" + ("\n".join(lines) or texts.plan_nothing_yet))
-        body = steps.fill(texts.plan, {**self.values(), "plan_items": "\n\n".join(blocks)})
-        rows = [(Button(labels.add_to_plan, cb.encode(cb.PLAN, "add", "-")),)]
-        if items:
-            rows.append((Button(labels.remove_item, cb.encode(cb.PLAN, "remove", "-")),))
-        rows.append((Button(labels.menu, cb.encode(cb.MENU, "menu")),))
-        return [Reply(body, tuple(rows))]
+        return PlanView(self).show()
 
     def plan_button(self, action: str, argument: str) -> list[Reply]:
-        if self.p.consented_at is None:
-            return [self.say("unknown_button"), *self.current()]
-        if action == "add":
-            return self.enter(AFTERCARE)
-        if action == "remove":
-            items = store.plan_items(session=self.session, participant=self.p)
-            rows = tuple(
-                (Button(item.text[:MAX_LABEL], cb.encode(cb.PLAN, "delete", item.id or 0)),)
-                for item in items
-            )
-            return [Reply(self.text_of("plan_remove"), rows)]
-        if action == "delete" and argument.isdigit():
-            item = store.remove_plan_item(
-                session=self.session, participant=self.p, item_id=int(argument)
-            )
-            if item is not None:
-                done = steps.fill(self.lang.messages.texts.plan_removed, {"value": item.text})
-                return [Reply(done), *self.plan()]
-        return [self.say("unknown_button"), *self.plan()]
+        return PlanView(self).button(action, argument)
 
     # ----- menu, reminders, settings ----------------------------------------------------------
 
