@@ -17,7 +17,9 @@ Action = Literal[
     "consent_agree", "consent_decline", "stop_messages", "pause_checkins", "stop_checkins"
 ]
 # Sections of a participant's plan.
-Section = Literal["therapy", "groups", "resources", "people"]
+Section = Literal[
+    "triggers", "warning_signs", "coping", "reasons", "people", "therapy", "groups", "resources"
+]
 CLOCK = r"^([01]\d|2[0-3]):[0-5]\d$"
 
 
@@ -140,12 +142,16 @@ class Buttons(Strict):
 
 
 class Sections(Strict):
-    """Headings of the plan's sections, as the participant reads them."""
+    """Headings of the plan's sections, in the order the plan shows them."""
 
+    triggers: str
+    warning_signs: str
+    coping: str
+    reasons: str
+    people: str
     therapy: str
     groups: str
     resources: str
-    people: str
 
 
 class Messages(Strict):
