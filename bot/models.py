@@ -156,6 +156,19 @@ class PlanItem(SQLModel, table=True):
     created_at: datetime = _when(nullable=False)
 
 
+class Bookmark(SQLModel, table=True):
+    """Where a participant left a lesson or practice, to pick it up there next time."""
+
+    __table_args__ = (sa.UniqueConstraint("participant_id", "flow"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    flow: str = Field(max_length=64)
+    step: str = Field(max_length=64)
+    trail: str = Field(default="", max_length=512)
+    updated_at: datetime = _when(nullable=False)
+
+
 class Completion(SQLModel, table=True):
     """A participant finished a flow (orientation, later lessons and exercises)."""
 

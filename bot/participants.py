@@ -9,7 +9,16 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from bot.models import Alert, Answer, Completion, ConsentRecord, Invite, Participant, PlanItem
+from bot.models import (
+    Alert,
+    Answer,
+    Bookmark,
+    Completion,
+    ConsentRecord,
+    Invite,
+    Participant,
+    PlanItem,
+)
 
 
 def lock_participant(*, session: Session, telegram_id: int, now: datetime) -> Participant:
@@ -185,6 +194,32 @@ def claim_graduations(
     if not ids:
         return []
     return list(session.exec(select(Participant).where(col(Participant.id).in_(ids))).all())
+
+
+def completed_flows(*, session: Session, participant: Participant) -> set[str]:
+    rows = session.exec(select(Completion.flow).where(Completion.participant_id == participant.id))
+    return set(rows.all())
+
+
+def set_bookmark(
+    *, session: Session, participant: Participant, flow: str, step: str, trail: str, now: datetime
+) -> None:
+    """Remember where the participant left this flow (one bookmark per flow)."""
+    mark = session.exec(
+        select(Bookmark).where(Bookmark.participant_id == participant.id, Bookmark.flow == flow)
+    ).first() or Bookmark(participant_id=_id(participant), flow=flow, step=step)
+    mark.step, mark.trail, mark.updated_at = step, trail, now
+    session.add(mark)
+
+
+def take_bookmark(*, session: Session, participant: Participant, flow: str) -> Bookmark | None:
+    """The bookmark for this flow, removed: it is used once."""
+    mark = session.exec(
+        select(Bookmark).where(Bookmark.participant_id == participant.id, Bookmark.flow == flow)
+    ).first()
+    if mark is not None:
+        session.delete(mark)
+    return mark
 
 
 def _id(participant: Participant) -> int:

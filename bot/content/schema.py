@@ -53,6 +53,8 @@ class Step(Strict):
     reply: str | None = None
     skip: bool = False
     next: str | None = None
+    # On a list of lessons: mark the ones done with ✓ and the next one with 👉.
+    progress: bool = False
 
 
 class Flow(Strict):

@@ -64,7 +64,13 @@ def following(flow: Flow, step: Step) -> str:
 
 
 def render(
-    flow: Flow, step: Step, language: Language, values: Mapping[str, str], *, can_go_back: bool
+    flow: Flow,
+    step: Step,
+    language: Language,
+    values: Mapping[str, str],
+    *,
+    can_go_back: bool,
+    marks: Mapping[int, str] | None = None,
 ) -> Reply:
     """The step's text with its option buttons and the navigation row."""
     labels = language.messages.buttons
@@ -72,8 +78,9 @@ def render(
     def data(key: str | int) -> str:
         return cb.encode(cb.STEP, flow.id, step.id, key)
 
+    marks = marks or {}
     rows: list[tuple[Button, ...]] = [
-        (Button(fill(option.label, values), data(index)),)
+        (Button(marks.get(index, "") + fill(option.label, values), data(index)),)
         for index, option in enumerate(step.options)
     ]
     if step.kind == "ask" and step.skip:

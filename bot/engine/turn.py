@@ -24,6 +24,7 @@ CRISIS_ALERT = "crisis_language"
 TRAIL_SEP = ","
 MAX_TRAIL = 16  # how many steps Back can retrace
 MAX_PLAN_ITEM = 200
+DONE_MARK, NEXT_MARK = "✓ ", "👉 "
 
 
 class Turn:
@@ -171,8 +172,24 @@ class Turn:
         trail = self.trail() if self.p.flow == flow.id else []
         if self.p.flow == flow.id and self.p.step and self.p.step != step.id:
             trail = [*trail, self.p.step][-MAX_TRAIL:]
+        if self.p.flow != flow.id:
+            self.leave()
+            mark = store.take_bookmark(session=self.session, participant=self.p, flow=flow.id)
+            resumed = steps.find_step(flow, mark.step) if mark and step_id is None else None
+            if mark and resumed:  # a lesson or practice left halfway opens where it was left
+                step, trail = resumed, mark.trail.split(TRAIL_SEP) if mark.trail else []
         self.p.flow, self.p.step, self.p.trail = flow.id, step.id, TRAIL_SEP.join(trail)
         return [self.render(flow, step)]
+
+    def leave(self) -> None:
+        """Bookmark a lesson or practice (a flow one can pause) left halfway."""
+        flow, step = self.position()
+        if flow is None or step is None or not flow.can_pause or step is flow.steps[0]:
+            return
+        store.set_bookmark(
+            session=self.session, participant=self.p, flow=flow.id, step=step.id,
+            trail=self.p.trail or "", now=self.now,
+        )  # fmt: skip
 
     def back(self) -> list[Reply]:
         """Return to the step the participant came from, the way they came."""
@@ -184,7 +201,21 @@ class Turn:
         return [s for s in (self.p.trail or "").split(TRAIL_SEP) if s]
 
     def render(self, flow: Flow, step: Step) -> Reply:
-        return steps.render(flow, step, self.lang, self.values(), can_go_back=bool(self.trail()))
+        marks: dict[int, str] = {}
+        targets = [
+            (i, o.goto.removeprefix("flow:"))
+            for i, o in enumerate(step.options)
+            if step.progress and o.goto and o.goto.startswith("flow:")
+        ]
+        if targets:  # a list of lessons: ✓ for done, 👉 for the one to do next
+            done = store.completed_flows(session=self.session, participant=self.p)
+            marks = {i: DONE_MARK for i, target in targets if target in done}
+            suggested = next((i for i, target in targets if target not in done), None)
+            if suggested is not None:
+                marks[suggested] = NEXT_MARK
+        return steps.render(
+            flow, step, self.lang, self.values(), can_go_back=bool(self.trail()), marks=marks
+        )
 
     def go(self, flow: Flow | None, target: str) -> list[Reply]:
         """Follow a link: a step of this flow, another flow, the menu, or the flow's end."""
@@ -201,6 +232,8 @@ class Turn:
         return self.enter(flow.id, target)
 
     def finish(self, flow: Flow) -> list[Reply]:
+        self.p.flow = self.p.step = None  # finished, so nothing to bookmark
+        store.take_bookmark(session=self.session, participant=self.p, flow=flow.id)
         store.record_completion(
             session=self.session,
             participant=self.p,
@@ -331,6 +364,7 @@ class Turn:
     def menu(self) -> list[Reply]:
         if self.p.oriented_at is None:
             return [self.say("menu_locked"), *self.current()]
+        self.leave()
         self.p.flow = self.p.step = self.p.trail = None
         items = [
             Button(item.label, cb.encode(cb.MENU, item.id)) for item in self.lang.messages.menu

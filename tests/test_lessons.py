@@ -1,0 +1,36 @@
+"""Lessons: the list shows what is done and what comes next; a lesson left halfway resumes."""
+
+from __future__ import annotations
+
+from bot.models import Bookmark, Completion
+from tests.conftest import RunningBot
+from tests.journeys import orient
+
+CYCLE = "How use happens: the cycle"
+HALT = "HALT: Hungry, Angry, Lonely, Tired"
+
+
+async def test_progress_marks_and_resume(bot: RunningBot) -> None:
+    sam = bot.person()
+    await orient(sam)
+    got = await sam.tap("📚 Lessons")
+    assert got[0].labels[:2] == [f"👉 {CYCLE}", HALT]
+    first = await sam.tap(f"👉 {CYCLE}")
+    await sam.tap("Next ▶")
+    third = await sam.tap("Next ▶")
+    got = await sam.send("/menu")  # leave halfway
+    [mark] = bot.rows(Bookmark)
+    assert (mark.flow, mark.step) == ("lesson_cycle", bot.participant().step or mark.step)
+    await sam.tap("📚 Lessons")
+    got = await sam.tap(f"👉 {CYCLE}")
+    assert got[0].text == third[0].text  # back where it was left, not at the start
+    assert got[0].text != first[0].text
+    assert "◀ Back" in got[0].labels
+    assert bot.rows(Bookmark) == []
+    while "Finish ✔" not in sam.last_with_buttons().labels:
+        screen = sam.last_with_buttons()
+        await sam.tap("Next ▶" if "Next ▶" in screen.labels else screen.labels[0])
+    await sam.tap("Finish ✔")
+    assert [c.flow for c in bot.rows(Completion)] == ["orientation", "lesson_cycle"]
+    got = await sam.tap("📚 Lessons")
+    assert got[0].labels[:2] == [f"✓ {CYCLE}", f"👉 {HALT}"]
