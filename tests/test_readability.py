@@ -29,7 +29,7 @@ def participant_texts(language: str) -> Iterator[tuple[str, str]]:
     ]
     for file in files:
         for path, text in strings(yaml.safe_load(file.read_text())):
-            if path[-1] in {"text", "reply", "intro", "outro"} or path[0] == "texts":
+            if path[-1] in {"text", "reply", "intro", "outro", "wait_text"} or path[0] == "texts":
                 yield f"{file.relative_to(ROOT)}:{'.'.join(map(str, path))}", text
     for path, text in strings(yaml.safe_load((CONTENT / "clinic.yaml").read_text())):
         if path[-1] == language:

@@ -99,11 +99,19 @@ def check_flow(flow: Flow, file: YamlFile, flows: set[str]) -> Iterator[Problem]
             yield file.problem(
                 f"quiz {name} needs exactly one option with 'correct: true'", *at, "options"
             )
+        if step.kind == "scale" and step.options:
+            yield file.problem(f"{name} is a scale (0 to 10), so it has no options", *at, "options")
+        if (step.high is None) != (step.high_goto is None):
+            yield file.problem(f"{name} needs both 'high' and 'high_goto', or neither", *at)
+        if (step.wait_minutes is None) != (step.wait_text is None):
+            yield file.problem(f"{name} needs both 'wait_minutes' and 'wait_text', or neither", *at)
         if step.kind == "ask" and step.ask is None:
             yield file.problem(f"ask {name} needs 'ask:' (what to store)", *at)
         if step.kind != "ask" and step.ask is not None:
             yield file.problem(f"{name} has 'ask:' but is not an ask step", *at, "ask")
         links: list[tuple[str, Path_]] = [(step.next, (*at, "next"))] if step.next else []
+        if step.high_goto:
+            links.append((step.high_goto, (*at, "high_goto")))
         links += [
             (option.goto, (*at, "options", i, "goto"))
             for i, option in enumerate(step.options)
@@ -139,8 +147,10 @@ def _reachable(flow: Flow) -> set[str]:
         step = flow.steps[index]
         after = step.next or (ids[index + 1] if index + 1 < len(ids) else None)
         targets = [o.goto for o in step.options if o.goto]
+        if step.high_goto:
+            targets.append(step.high_goto)
         # Without a goto on every option, the step also leads on to the next one.
-        if step.kind in {"card", "ask"} or len(targets) < len(step.options) or step.skip:
+        if step.kind in {"card", "ask", "scale"} or len(targets) < len(step.options) or step.skip:
             targets.append(after or "")
         todo += [t for t in targets if t]
     return seen
@@ -166,8 +176,11 @@ def check_translation(
                 "id",
             )
             continue
-        mine = (step.kind, step.ask, step.next, step.skip, len(step.options))
-        if mine != (other.kind, other.ask, other.next, other.skip, len(other.options)):
+        mine = (step.kind, step.ask, step.next, step.skip, len(step.options), step.high,
+                step.high_goto, step.wait_minutes, step.progress)  # fmt: skip
+        theirs_s = (other.kind, other.ask, other.next, other.skip, len(other.options), other.high,
+                    other.high_goto, other.wait_minutes, other.progress)  # fmt: skip
+        if mine != theirs_s:
             yield file.problem(
                 f"step '{step.id}' should have the same kind, links and number of options "
                 f"as in {original_file.name}",

@@ -14,7 +14,12 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 AskField = Literal["preferred_name", "timezone", "message_time", "plan_item"]
 # What choosing an option does besides moving on.
 Action = Literal[
-    "consent_agree", "consent_decline", "stop_messages", "pause_checkins", "stop_checkins"
+    "consent_agree",
+    "consent_decline",
+    "stop_messages",
+    "pause_checkins",
+    "stop_checkins",
+    "tell_clinic",
 ]
 # Sections of a participant's plan.
 Section = Literal[
@@ -45,7 +50,7 @@ class Step(Strict):
     """One message of a flow and what the participant can do with it."""
 
     id: Id = Field(pattern=r"^[a-z0-9_]{1,24}$")
-    kind: Literal["card", "choice", "quiz", "ask"] = "card"
+    kind: Literal["card", "choice", "quiz", "ask", "scale"] = "card"
     text: str = Field(min_length=1)
     options: tuple[Option, ...] = ()
     ask: AskField | None = None
@@ -55,6 +60,12 @@ class Step(Strict):
     next: str | None = None
     # On a list of lessons: mark the ones done with ✓ and the next one with 👉.
     progress: bool = False
+    # A scale (0 to 10) answer of `high` or more goes to `high_goto` instead of the next step.
+    high: int | None = Field(default=None, ge=0, le=10)
+    high_goto: str | None = None
+    # Paced steps: the bot sends this step only after a pause, saying `wait_text` meanwhile.
+    wait_minutes: int | None = Field(default=None, ge=1, le=1440)
+    wait_text: str | None = None
 
 
 class Flow(Strict):

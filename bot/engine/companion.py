@@ -101,7 +101,11 @@ class Companion:
             out = []
             for participant in due:
                 turn = self._turn(live, session, participant, Incoming(Kind.TEXT))
-                out.append((participant.telegram_id, [turn.say("reminder"), *turn.current()]))
+                _, step = turn.position()
+                paced = step is not None and step.wait_minutes is not None
+                # A paced step arrives on its own; a 'remind me later' says hello first.
+                hello = [] if paced else [turn.say("reminder")]
+                out.append((participant.telegram_id, [*hello, *turn.current()]))
             session.commit()
             return out
 

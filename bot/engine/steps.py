@@ -12,6 +12,7 @@ from bot.engine.types import Button, Reply
 from bot.models import Participant
 
 END = ""  # the position past a flow's last step
+SCALE = range(11)  # 0 to 10
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:
@@ -83,6 +84,9 @@ def render(
         (Button(marks.get(index, "") + fill(option.label, values), data(index)),)
         for index, option in enumerate(step.options)
     ]
+    if step.kind == "scale":
+        numbers = [Button(str(n), data(n)) for n in SCALE]
+        rows += [tuple(numbers[:6]), tuple(numbers[6:])]
     if step.kind == "ask" and step.skip:
         rows.append((Button(labels.skip, data(cb.SKIP)),))
     nav: list[Button] = []

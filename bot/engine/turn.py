@@ -21,6 +21,7 @@ from bot.safety.screening import CrisisScreen
 
 HELP, MENU, CRISIS, STOP, LANGUAGE, MYPLAN = "help", "menu", "crisis", "stop", "language", "myplan"
 CRISIS_ALERT = "crisis_language"
+HELP_REQUEST = "help_request"  # the participant asked that the clinic be told
 TRAIL_SEP = ","
 MAX_TRAIL = 16  # how many steps Back can retrace
 MAX_PLAN_ITEM = 200
@@ -229,6 +230,9 @@ class Turn:
             return self.plan()
         if target.startswith("flow:") or flow is None:
             return self.enter(target.removeprefix("flow:"))
+        step = steps.find_step(flow, target)
+        if step is not None and step.wait_minutes:
+            return self.wait(flow, step)
         return self.enter(flow.id, target)
 
     def finish(self, flow: Flow) -> list[Reply]:
@@ -254,12 +258,38 @@ class Turn:
             return [self.remind_choice(flow, step)]
         if key == cb.SKIP and step.kind == "ask" and step.skip:
             return self.go(flow, steps.following(flow, step))
+        if step.kind == "scale" and key.isdigit() and int(key) in steps.SCALE:
+            return self.rate(flow, step, int(key))
         if key.isdigit() and int(key) < len(step.options):
             option = step.options[int(key)]
             if step.kind == "ask":
                 return self.answer_ask(flow, step, option.value or option.label, option=option)
             return self.choose(flow, step, option)
         return [self.say("unknown_button"), *self.current()]
+
+    def rate(self, flow: Flow, step: Step, value: int) -> list[Reply]:
+        """A 0 to 10 rating, stored; a high one may lead somewhere else."""
+        store.record_answer(
+            session=self.session, participant=self.p, flow=flow.id, question=step.id,
+            value=str(value), version=self.lang.versions[flow.id], now=self.now,
+        )  # fmt: skip
+        said = {**self.values(), "value": str(value)}
+        replies = [Reply(steps.fill(step.reply, said))] if step.reply else []
+        high = step.high is not None and step.high_goto is not None and value >= step.high
+        target = step.high_goto if high and step.high_goto else steps.following(flow, step)
+        return [*replies, *self.go(flow, target)]
+
+    def wait(self, flow: Flow, step: Step) -> list[Reply]:
+        """A paced step: move there now, but let the clock send it after the pause."""
+        assert step.wait_minutes is not None and step.wait_text is not None
+        self.enter(flow.id, step.id)
+        self.p.remind_at = self.now + timedelta(minutes=step.wait_minutes)
+        labels = self.lang.messages.buttons
+        rows = (
+            (Button(labels.carry_on, cb.CARRY_ON),),
+            (Button(labels.menu, cb.encode(cb.MENU, "menu")),),
+        )
+        return [Reply(steps.fill(step.wait_text, self.values()), rows)]
 
     def choose(self, flow: Flow, step: Step, option: Option) -> list[Reply]:
         if step.kind == "quiz" or option.value:
@@ -306,6 +336,13 @@ class Turn:
         if action == "stop_checkins":
             self.p.checkins_stopped_at = self.now
             return [self.say("checkins_stopped")]
+        if action == "tell_clinic":
+            context = f"{flow.id}:{self.p.step or ''}"
+            store.raise_alert(
+                session=self.session, participant=self.p, kind=HELP_REQUEST, context=context,
+                now=self.now,
+            )  # fmt: skip
+            return []
         return self.stop()
 
     def answer_ask(self, flow: Flow, step: Step, text: str, option: Option | None) -> list[Reply]:

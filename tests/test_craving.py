@@ -1,0 +1,58 @@
+"""'I'm having a craving': a rating, a tool now, a check-back 15 minutes later, both stored."""
+
+from __future__ import annotations
+
+from bot.models import Alert, Answer
+from tests.conftest import RunningBot
+from tests.journeys import orient
+
+SCALE = [str(n) for n in range(11)]
+
+
+async def test_ride_out_a_craving_with_a_check_back(bot: RunningBot) -> None:
+    sam = bot.person()
+    await orient(sam)
+    got = await sam.tap("🌊 I'm having a craving")
+    assert got[0].text.startswith("I'm here with you, Sam. How strong is the craving right now?")
+    assert got[0].labels == SCALE
+    got = await sam.tap("9")  # high: the clinic can be told
+    assert got[0].text.startswith("That sounds really hard.")
+    got = await sam.tap("Yes, tell the clinic")
+    assert got[0].text.startswith("Okay, I let the clinic know.")
+    assert [a.kind for a in bot.rows(Alert)] == ["help_request"]
+    await sam.tap("Next ▶")
+    await sam.tap("Play the tape through")
+    await sam.tap("Next ▶")
+    got = await sam.tap("Hungry")
+    assert got[0].text.startswith("Eat something")
+    assert got[1].text.startswith("I'll check back in 15 minutes")
+    assert got[1].labels == ["Carry on", "Menu"]
+
+    bot.clock.advance(minutes=14)
+    await bot.tick()
+    assert sam.last.text.startswith("I'll check back in 15 minutes")
+    bot.clock.advance(minutes=1)
+    await bot.tick()
+    assert sam.last.text.startswith("It's been 15 minutes, Sam. How strong is the craving now?")
+    got = await sam.tap("3")
+    assert got[0].text.startswith("If the urge feels too big")
+    ratings = [(a.question, a.value) for a in bot.rows(Answer) if a.flow == "craving"]
+    assert ratings == [("rate", "9"), ("checkback", "3")]
+
+
+async def test_leaving_during_the_pause_cancels_the_check_back(bot: RunningBot) -> None:
+    sam = bot.person()
+    await orient(sam)
+    await sam.tap("🌊 I'm having a craving")
+    got = await sam.tap("2")  # not high: straight to the tools
+    assert got[0].text.startswith("I'm glad you came here")
+    await sam.tap("Next ▶")
+    await sam.tap("Call someone")
+    await sam.tap("Next ▶")
+    await sam.tap("None of these")
+    await sam.tap("Menu")
+    count = len(sam.inbox())
+    bot.clock.advance(minutes=20)
+    await bot.tick()
+    assert len(sam.inbox()) == count
+    assert bot.rows(Alert) == []
