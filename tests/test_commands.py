@@ -96,7 +96,8 @@ async def test_menu_items(bot: RunningBot) -> None:
     assert got[0].text == "Okay, I'll call you Samantha."
     assert "Name: Samantha" in got[1].text
     got = await alex.tap("Back to the menu")
-    got = await alex.tap("🌊 I'm having a craving")
+    await alex.tap("🌊 I'm having a craving")
+    got = await alex.tap("2")
     assert "ride this one out" in got[0].text
     got = await alex.tap("Next ▶")
     got = await alex.tap("Play the tape through")
