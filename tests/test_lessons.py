@@ -7,14 +7,15 @@ from tests.conftest import RunningBot
 from tests.journeys import orient
 
 CYCLE = "How use happens: the cycle"
-HALT = "HALT: Hungry, Angry, Lonely, Tired"
+OUTSIDE = "Outside triggers"
 
 
 async def test_progress_marks_and_resume(bot: RunningBot) -> None:
     sam = bot.person()
     await orient(sam)
     got = await sam.tap("📚 Lessons")
-    assert got[0].labels[:2] == [f"👉 {CYCLE}", HALT]
+    assert got[0].labels[:2] == [f"👉 {CYCLE}", OUTSIDE]
+    assert len(got[0].labels) == 13  # twelve lessons and the way back
     first = await sam.tap(f"👉 {CYCLE}")
     await sam.tap("Next ▶")
     third = await sam.tap("Next ▶")
@@ -33,4 +34,21 @@ async def test_progress_marks_and_resume(bot: RunningBot) -> None:
     await sam.tap("Finish ✔")
     assert [c.flow for c in bot.rows(Completion)] == ["orientation", "lesson_cycle"]
     got = await sam.tap("📚 Lessons")
-    assert got[0].labels[:2] == [f"✓ {CYCLE}", f"👉 {HALT}"]
+    assert got[0].labels[:2] == [f"✓ {CYCLE}", f"👉 {OUTSIDE}"]
+
+
+async def test_a_trigger_lesson_builds_my_triggers(bot: RunningBot) -> None:
+    sam = bot.person()
+    await orient(sam)
+    await sam.tap("📚 Lessons")
+    await sam.tap(OUTSIDE)
+    screen = sam.last_with_buttons()
+    while not screen.buttons[0][0][1].startswith("s|lesson_external|pick|"):
+        labels = screen.labels
+        await sam.tap("Next ▶" if "Next ▶" in labels else labels[0])
+        screen = sam.last_with_buttons()
+    first, second = screen.labels[0], screen.labels[1]
+    await sam.tap(first)
+    await sam.tap(second)
+    got = await sam.send("/myplan")
+    assert f"My triggers:\n• {first}\n• {second}" in got[0].text
