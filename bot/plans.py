@@ -13,7 +13,8 @@ from bot.engine.types import Button, Reply
 if TYPE_CHECKING:
     from bot.engine.turn import Turn
 
-AFTERCARE = "aftercare"  # the flow "Add to my plan" opens
+AFTERCARE = "aftercare"  # the flow graduation opens
+BUILDER = "myplan"  # the flow "Add to my plan" opens
 ADD, REMOVE, DELETE = "add", "remove", "delete"
 
 
@@ -54,7 +55,7 @@ class PlanView:
         if turn.p.consented_at is None:
             return [turn.say("unknown_button"), *turn.current()]
         if action == ADD:
-            return turn.enter(AFTERCARE)
+            return turn.enter(BUILDER)
         if action == REMOVE:
             items = store.plan_items(session=turn.session, participant=turn.p)
             rows = tuple(

@@ -52,3 +52,26 @@ async def test_a_trigger_lesson_builds_my_triggers(bot: RunningBot) -> None:
     await sam.tap(second)
     got = await sam.send("/myplan")
     assert f"My triggers:\n• {first}\n• {second}" in got[0].text
+
+
+async def test_build_and_edit_the_relapse_prevention_plan(bot: RunningBot) -> None:
+    sam = bot.person()
+    await orient(sam)
+    await sam.send("/myplan")
+    got = await sam.tap("Add to my plan")
+    assert got[0].text == "What would you like to add to your plan?"
+    await sam.tap("A warning sign")
+    got = await sam.send("Skipping meetings")
+    assert got[0].text == "Added to My warning signs: Skipping meetings"
+    await sam.tap("A reason for my recovery")
+    await sam.send("My kids")
+    await sam.tap("A person I can call")
+    await sam.send("Maria 555-0100")
+    got = await sam.tap("I'm done")
+    plan = got[0].text
+    assert "My warning signs:\n• Skipping meetings" in plan
+    assert "My reasons for recovery:\n• My kids" in plan
+    assert "People I can call:\n• Maria 555-0100" in plan
+    await sam.tap("Take something off")
+    got = await sam.tap("My kids")
+    assert "My reasons for recovery:\nNothing here yet." in got[1].text
