@@ -7,7 +7,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from bot.models import (
     Alert,
@@ -199,6 +199,24 @@ def claim_graduations(
 def completed_flows(*, session: Session, participant: Participant) -> set[str]:
     rows = session.exec(select(Completion.flow).where(Completion.participant_id == participant.id))
     return set(rows.all())
+
+
+def progress_counts(*, session: Session, participant: Participant) -> tuple[int, int, int]:
+    """Lessons done (each once), practice sessions, and cravings rated again after the wait."""
+    done = session.exec(select(Completion.flow).where(Completion.participant_id == participant.id))
+    flows = list(done.all())
+    lessons = len({f for f in flows if f.startswith("lesson_")})
+    practices = sum(1 for f in flows if f == "mindfulness")
+    cravings = session.exec(
+        select(func.count())
+        .select_from(Answer)
+        .where(
+            Answer.participant_id == participant.id,
+            Answer.flow == "craving",
+            Answer.question == "checkback",
+        )
+    ).one()
+    return lessons, practices, cravings
 
 
 def set_bookmark(

@@ -56,3 +56,21 @@ async def test_leaving_during_the_pause_cancels_the_check_back(bot: RunningBot) 
     await bot.tick()
     assert len(sam.inbox()) == count
     assert bot.rows(Alert) == []
+
+
+async def test_progress_counts_lessons_practice_and_cravings(bot: RunningBot) -> None:
+    sam = bot.person()
+    await orient(sam)
+    await sam.tap("🌊 I'm having a craving")
+    await sam.tap("4")
+    await sam.tap("Next ▶")
+    await sam.tap("Call someone")
+    await sam.tap("Next ▶")
+    await sam.tap("Tired")
+    await sam.tap("Carry on")  # no need to wait: rate it again now
+    await sam.tap("1")
+    got = await sam.send("/progress")
+    assert got[0].text == (
+        "Here is how far you have come, Sam. Every step counts.\n\n"
+        "📚 Lessons done: 0\n🧘 Practice sessions: 0\n🌊 Cravings you rode out: 1"
+    )

@@ -122,6 +122,10 @@ class Texts(Strict):
     invite_unknown: str
     plan: str
     plan_nothing_yet: str
+    progress: str
+    progress_lessons: str
+    progress_practice: str
+    progress_cravings: str
     plan_remove: str
     plan_removed: str
     graduation: str

@@ -19,7 +19,8 @@ from bot.models import Participant
 from bot.plans import PlanView
 from bot.safety.screening import CrisisScreen
 
-HELP, MENU, CRISIS, STOP, LANGUAGE, MYPLAN = "help", "menu", "crisis", "stop", "language", "myplan"
+HELP, MENU, CRISIS, STOP, LANGUAGE = "help", "menu", "crisis", "stop", "language"
+MYPLAN, PROGRESS = "myplan", "progress"
 CRISIS_ALERT = "crisis_language"
 HELP_REQUEST = "help_request"  # the participant asked that the clinic be told
 TRAIL_SEP = ","
@@ -85,6 +86,8 @@ class Turn:
             return self.language_choice()
         if name == MYPLAN:
             return self.plan()
+        if name == PROGRESS:
+            return self.progress()
         return [self.say("unknown_command", carry_on=True)]
 
     def start(self, payload: str) -> list[Reply]:
@@ -396,6 +399,16 @@ class Turn:
     def plan_button(self, action: str, argument: str) -> list[Reply]:
         return PlanView(self).button(action, argument)
 
+    def progress(self) -> list[Reply]:
+        """Lessons done, practice sessions, cravings ridden out."""
+        if self.p.consented_at is None:
+            return [self.say("menu_locked"), *self.current()]
+        counts = store.progress_counts(session=self.session, participant=self.p)
+        texts = self.lang.messages.texts
+        keys = (texts.progress_lessons, texts.progress_practice, texts.progress_cravings)
+        lines = [steps.fill(text, {"value": str(n)}) for text, n in zip(keys, counts, strict=True)]
+        return [Reply("\n".join([self.text_of("progress"), "", *lines]), self.carry_on_row())]
+
     # ----- menu, reminders, settings ----------------------------------------------------------
 
     def menu(self) -> list[Reply]:
@@ -479,5 +492,7 @@ class Turn:
 
     def say(self, key: str, *, carry_on: bool = False) -> Reply:
         """A message from messages.yaml, optionally with a button back to where we were."""
-        buttons = ((Button(self.lang.messages.buttons.carry_on, cb.CARRY_ON),),) if carry_on else ()
-        return Reply(self.text_of(key), buttons)
+        return Reply(self.text_of(key), self.carry_on_row() if carry_on else ())
+
+    def carry_on_row(self) -> tuple[tuple[Button, ...], ...]:
+        return ((Button(self.lang.messages.buttons.carry_on, cb.CARRY_ON),),)
