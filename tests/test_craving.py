@@ -74,3 +74,29 @@ async def test_progress_counts_lessons_practice_and_cravings(bot: RunningBot) ->
         "Here is how far you have come, Sam. Every step counts.\n\n"
         "📚 Lessons done: 0\n🧘 Practice sessions: 0\n🌊 Cravings you rode out: 1"
     )
+
+
+async def test_a_paced_practice_with_ratings_before_and_after(bot: RunningBot) -> None:
+    sam = bot.person()
+    await orient(sam)
+    got = await sam.tap("🧘 Mindfulness")
+    assert got[0].text.startswith("Before we start, Sam: how stressed")
+    await sam.tap("7")
+    await sam.tap("SOBER breathing space (3 min)")
+    while True:
+        screen = sam.last_with_buttons()
+        if screen.text.startswith("Stay with your breath for one minute"):
+            break
+        await sam.tap("Next ▶")
+    bot.clock.advance(minutes=1)
+    await bot.tick()
+    assert sam.last.text.startswith("E is for Expand")
+    while not sam.last.text.startswith("How do you feel now?"):
+        await sam.tap("Next ▶")
+    got = await sam.tap("3")
+    assert got[0].text == "Thank you for taking this time for yourself."
+    await sam.tap("Finish ✔")
+    ratings = [(a.question, a.value) for a in bot.rows(Answer) if a.flow == "mindfulness"]
+    assert ratings == [("rate_before", "7"), ("rate_after", "3")]
+    got = await sam.send("/progress")
+    assert "🧘 Practice sessions: 1" in got[0].text
