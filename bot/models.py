@@ -65,6 +65,8 @@ class Participant(SQLModel, table=True):
     unreachable_at: datetime | None = _when()
     remind_at: datetime | None = _when(index=True)
     created_at: datetime = _when(nullable=False)
+    # The opt-in daily reminder while in the program: when the next one is due.
+    daily_at: datetime | None = _when(index=True)
     # After the program.
     graduated_on: date | None = None
     graduation_sent_at: datetime | None = _when()

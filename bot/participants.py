@@ -175,6 +175,24 @@ def remove_plan_item(
     return item
 
 
+def claim_daily(
+    *, session: Session, now: datetime, telegram_id: int | None = None
+) -> list[Participant]:
+    """Take every participant whose daily reminder is due; the caller sets the next one."""
+    due = sa.update(Participant).where(
+        col(Participant.daily_at) <= now,
+        col(Participant.stopped_at).is_(None),
+        col(Participant.unreachable_at).is_(None),
+    )
+    if telegram_id is not None:
+        due = due.where(col(Participant.telegram_id) == telegram_id)
+    claimed = session.execute(due.values(daily_at=None).returning(col(Participant.id))).all()
+    ids = [row[0] for row in claimed]
+    if not ids:
+        return []
+    return list(session.exec(select(Participant).where(col(Participant.id).in_(ids))).all())
+
+
 def claim_graduations(
     *, session: Session, now: datetime, telegram_id: int | None = None
 ) -> list[Participant]:

@@ -46,3 +46,16 @@ def due_at(
     at = time(minute // 60, minute % 60) if minute is not None else clock(follow_up.default_time)
     moment = local_moment(graduated_on + timedelta(days=day), at, zone)
     return next_allowed(moment, zone, follow_up.quiet_hours)
+
+
+def next_daily(
+    now: datetime, *, zone: ZoneInfo, minute: int | None, follow_up: FollowUp
+) -> datetime:
+    """The next time, after now, that a daily message is due at the participant's time."""
+    at = time(minute // 60, minute % 60) if minute is not None else clock(follow_up.default_time)
+    today = now.astimezone(zone).date()
+    for day in (today, today + timedelta(days=1), today + timedelta(days=2)):
+        moment = next_allowed(local_moment(day, at, zone), zone, follow_up.quiet_hours)
+        if moment > now:
+            return moment
+    raise AssertionError("a daily time always comes within two days")

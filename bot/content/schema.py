@@ -20,6 +20,8 @@ Action = Literal[
     "pause_checkins",
     "stop_checkins",
     "tell_clinic",
+    "daily_on",
+    "daily_off",
 ]
 # Sections of a participant's plan.
 Section = Literal[
@@ -122,6 +124,9 @@ class Texts(Strict):
     invite_unknown: str
     plan: str
     plan_nothing_yet: str
+    daily: str
+    daily_on: str
+    daily_off: str
     progress: str
     progress_lessons: str
     progress_practice: str

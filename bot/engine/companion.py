@@ -122,6 +122,7 @@ class Companion:
             if person.graduated_on is not None and person.graduated_on != on:
                 raise LookupError(f"{label!r} graduated on {person.graduated_on} already")
             person.graduated_on = on
+            person.daily_at = None  # the daily reminder is for the program; check-ins follow
             rows = checkin_store.plan(
                 session=session, participant=person, follow_up=self.content.follow_up,
                 default_timezone=self._default_timezone,
@@ -194,6 +195,11 @@ class Companion:
                 if streak == follow_up.missed_in_a_row_alert:  # once per streak
                     self._flag(session, person_id, "missed_checkins", streak, now)
             out: list[Outgoing] = []
+            for person in store.claim_daily(session=session, now=now, telegram_id=telegram_id):
+                turn = self._turn(live, session, person, Incoming(Kind.TEXT))
+                person.daily_at = turn.next_daily()
+                session.add(person)
+                out.append(Outgoing(person.telegram_id, [turn.daily()]))
             for person in store.claim_graduations(
                 session=session, now=now, telegram_id=telegram_id
             ):

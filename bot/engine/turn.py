@@ -9,6 +9,7 @@ from sqlmodel import Session
 from bot import participants as store
 from bot.checkins import store as checkins
 from bot.checkins.conversation import CheckInTalk
+from bot.checkins.schedule import next_daily
 from bot.content.loader import CONSENT, ORIENTATION, Content, Language
 from bot.content.schema import Action, Flow, Option, Step
 from bot.engine import callbacks as cb
@@ -339,6 +340,12 @@ class Turn:
         if action == "stop_checkins":
             self.p.checkins_stopped_at = self.now
             return [self.say("checkins_stopped")]
+        if action == "daily_on":
+            self.p.daily_at = self.next_daily()
+            return [self.say("daily_on")]
+        if action == "daily_off":
+            self.p.daily_at = None
+            return [self.say("daily_off")]
         if action == "tell_clinic":
             context = f"{flow.id}:{self.p.step or ''}"
             store.raise_alert(
@@ -381,8 +388,16 @@ class Turn:
         target = option.goto if option and option.goto else steps.following(flow, step)
         return [*replies, *self.go(flow, target)]
 
+    def next_daily(self) -> datetime:
+        zone = checkins.zone_of(self.p, self.default_timezone)
+        return next_daily(
+            self.now, zone=zone, minute=self.p.message_minute, follow_up=self.content.follow_up
+        )
+
     def replan(self) -> None:
-        """A new time zone or time moves every check-in not sent yet."""
+        """A new time zone or time moves the daily reminder and every check-in not sent yet."""
+        if self.p.daily_at is not None:
+            self.p.daily_at = self.next_daily()
         checkins.replan(
             session=self.session, participant=self.p, follow_up=self.content.follow_up,
             default_timezone=self.default_timezone,
@@ -416,11 +431,11 @@ class Turn:
             return [self.say("menu_locked"), *self.current()]
         self.leave()
         self.p.flow = self.p.step = self.p.trail = None
-        items = [
-            Button(item.label, cb.encode(cb.MENU, item.id)) for item in self.lang.messages.menu
-        ]
-        rows = tuple(tuple(items[i : i + 2]) for i in range(0, len(items), 2))
-        return [Reply(self.text_of("menu"), rows)]
+        return [Reply(self.text_of("menu"), self.menu_rows())]
+
+    def menu_rows(self) -> tuple[tuple[Button, ...], ...]:
+        items = [Button(i.label, cb.encode(cb.MENU, i.id)) for i in self.lang.messages.menu]
+        return tuple(tuple(items[i : i + 2]) for i in range(0, len(items), 2))
 
     def menu_item(self, item_id: str) -> list[Reply]:
         item = next((i for i in self.lang.messages.menu if i.id == item_id), None)
@@ -431,6 +446,10 @@ class Turn:
         if self.p.oriented_at is None:
             return [self.say("menu_locked"), *self.current()]
         return self.go(None, item.goto)
+
+    def daily(self) -> Reply:
+        """The daily reminder: a kind word and the menu's buttons."""
+        return Reply(self.text_of("daily"), self.menu_rows())
 
     def remind_choice(self, flow: Flow, step: Step) -> Reply:
         choices = tuple(
