@@ -67,6 +67,8 @@ class Participant(SQLModel, table=True):
     created_at: datetime = _when(nullable=False)
     # The opt-in daily reminder while in the program: when the next one is due.
     daily_at: datetime | None = _when(index=True)
+    # The weekly "how is it going with your goals?" while the participant has goals.
+    goals_nudge_at: datetime | None = _when(index=True)
     # After the program.
     graduated_on: date | None = None
     graduation_sent_at: datetime | None = _when()

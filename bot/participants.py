@@ -164,6 +164,30 @@ def plan_items(*, session: Session, participant: Participant) -> list[PlanItem]:
     return list(session.exec(statement.order_by(col(PlanItem.id))).all())
 
 
+def plan_item(*, session: Session, participant: Participant, item_id: str) -> PlanItem | None:
+    """One of the participant's own plan items, or None."""
+    item = session.get(PlanItem, int(item_id)) if item_id.isdigit() else None
+    return item if item is not None and item.participant_id == participant.id else None
+
+
+def claim_goal_nudges(
+    *, session: Session, now: datetime, telegram_id: int | None = None
+) -> list[Participant]:
+    """Take every participant whose weekly goals question is due; the caller sets the next."""
+    due = sa.update(Participant).where(
+        col(Participant.goals_nudge_at) <= now,
+        col(Participant.stopped_at).is_(None),
+        col(Participant.unreachable_at).is_(None),
+    )
+    if telegram_id is not None:
+        due = due.where(col(Participant.telegram_id) == telegram_id)
+    claimed = session.execute(due.values(goals_nudge_at=None).returning(col(Participant.id))).all()
+    ids = [row[0] for row in claimed]
+    if not ids:
+        return []
+    return list(session.exec(select(Participant).where(col(Participant.id).in_(ids))).all())
+
+
 def remove_plan_item(
     *, session: Session, participant: Participant, item_id: int
 ) -> PlanItem | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot import participants as store
@@ -13,6 +14,9 @@ from bot.engine.types import Button, Reply
 if TYPE_CHECKING:
     from bot.engine.turn import Turn
 
+GOALS = "goals"
+LIMITS = {GOALS: 3}  # up to three goals from the treatment plan
+RATING = range(1, 6)  # weekly progress on a goal, 1 to 5
 AFTERCARE = "aftercare"  # the flow graduation opens
 BUILDER = "myplan"  # the flow "Add to my plan" opens
 ADD, REMOVE, DELETE = "add", "remove", "delete"
@@ -24,12 +28,51 @@ class PlanView:
     def __init__(self, turn: Turn) -> None:
         self.turn = turn
 
+    def has_room(self, section: str) -> bool:
+        """Goals are kept to a few, as in a treatment plan; other sections have no limit."""
+        limit = LIMITS.get(section)
+        items = store.plan_items(session=self.turn.session, participant=self.turn.p)
+        return limit is None or sum(1 for i in items if i.section == section) < limit
+
     def save(self, section: str, text: str, *, version: str) -> None:
         turn = self.turn
         store.add_plan_item(
             session=turn.session, participant=turn.p, section=section, text=text,
             version=version, now=turn.now,
         )  # fmt: skip
+        if section == GOALS and turn.p.goals_nudge_at is None:
+            turn.p.goals_nudge_at = turn.next_daily() + timedelta(days=6)  # a week from now
+
+    def goal_nudges(self) -> list[Reply]:
+        """The weekly question: how much progress on each goal, 1 to 5."""
+        turn = self.turn
+        goals = [i for i in store.plan_items(session=turn.session, participant=turn.p)
+                 if i.section == GOALS]  # fmt: skip
+        return [
+            Reply(
+                fill(turn.lang.messages.texts.goal_nudge, {**turn.values(), "value": goal.text}),
+                (tuple(Button(str(n), cb.encode(cb.GOAL, goal.id or 0, n)) for n in RATING),),
+            )
+            for goal in goals
+        ]
+
+    def rate_goal(self, item_id: str, rating: str) -> list[Reply]:
+        turn = self.turn
+        goal = store.plan_item(session=turn.session, participant=turn.p, item_id=item_id)
+        if (
+            goal is None
+            or goal.section != GOALS
+            or not rating.isdigit()
+            or int(rating) not in RATING
+        ):
+            return [turn.say("unknown_button")]
+        store.record_answer(
+            session=turn.session, participant=turn.p, flow=GOALS, question=f"goal:{goal.id}",
+            value=rating, version=goal.content_version, now=turn.now,
+        )  # fmt: skip
+        return [
+            Reply(fill(turn.lang.messages.texts.goal_rated, {**turn.values(), "value": goal.text}))
+        ]
 
     def show(self) -> list[Reply]:
         """The plan, section by section, with buttons to add and to take things off."""

@@ -1,9 +1,10 @@
-"""The opt-in daily reminder: at the participant's own time, every day, until turned off."""
+"""What the clock sends while in the program: the daily reminder and the weekly goals question."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.models import Answer
 from tests.conftest import RunningBot
 from tests.journeys import orient
 
@@ -35,3 +36,36 @@ async def test_daily_reminder_on_and_off(bot: RunningBot) -> None:
     bot.clock.advance(days=2)
     await bot.tick()
     assert len([s for s in sam.inbox() if s.text.startswith(DAILY)]) == 3
+
+
+async def test_goals_and_the_weekly_question(bot: RunningBot) -> None:
+    sam = bot.person()
+    await orient(sam)
+    await sam.send("/myplan")
+    await sam.tap("Add to my plan")
+    for goal in ("Go to 3 meetings a week", "Sleep by 11 pm", "Call my mom on Sundays"):
+        await sam.tap("A goal from my treatment plan")
+        got = await sam.send(goal)
+        assert got[0].text == f"Added to My goals: {goal}"
+    await sam.tap("A goal from my treatment plan")
+    got = await sam.send("Find a job")
+    assert got[0].text.startswith("You already have three goals.")
+    assert "My goals:\n• Go to 3 meetings a week\n• Sleep by 11 pm\n• Call my mom" in got[1].text
+
+    nudge_at = bot.participant().goals_nudge_at
+    assert nudge_at is not None and nudge_at - bot.clock.now > timedelta(days=6)
+    bot.clock.now = nudge_at
+    await bot.tick()
+    asks = sam.inbox()[-3:]
+    assert asks[0].text == (
+        "Hi Sam! How did this week go with your goal: Go to 3 meetings a week? "
+        "1 means no progress. 5 means a lot."
+    )
+    assert asks[0].labels == ["1", "2", "3", "4", "5"]
+    got = await sam.tap("4", on=asks[0])
+    assert got[0].text == 'Thank you. Every step on "Go to 3 meetings a week" counts.'
+    ratings = [(a.flow, a.value) for a in bot.rows(Answer)]
+    assert ("goals", "4") in ratings
+    assert bot.participant().goals_nudge_at == nudge_at + timedelta(days=7)
+    got = await sam.tap_data("w|99999|3")  # not theirs, or not a goal
+    assert got[0].text.startswith("Sorry, that button doesn't work here")

@@ -25,7 +25,15 @@ Action = Literal[
 ]
 # Sections of a participant's plan.
 Section = Literal[
-    "triggers", "warning_signs", "coping", "reasons", "people", "therapy", "groups", "resources"
+    "goals",
+    "triggers",
+    "warning_signs",
+    "coping",
+    "reasons",
+    "people",
+    "therapy",
+    "groups",
+    "resources",
 ]
 CLOCK = r"^([01]\d|2[0-3]):[0-5]\d$"
 
@@ -125,6 +133,9 @@ class Texts(Strict):
     plan: str
     plan_nothing_yet: str
     daily: str
+    goals_full: str
+    goal_nudge: str
+    goal_rated: str
     daily_on: str
     daily_off: str
     progress: str
@@ -166,6 +177,7 @@ class Buttons(Strict):
 class Sections(Strict):
     """Headings of the plan's sections, in the order the plan shows them."""
 
+    goals: str
     triggers: str
     warning_signs: str
     coping: str

@@ -13,6 +13,7 @@ CARRY_ON = "c"  # c: show the current step again
 CHECKIN = "q"  # q|checkin id|question index|key: a check-in answer
 CONTACT = "k"  # k|checkin id: "please contact me" after reported use
 PLAN = "p"  # p|add|-, p|remove|-, p|delete|item id: editing one's plan
+GOAL = "w"  # w|plan item id|1-5: weekly progress on a goal
 
 NEXT, BACK, LATER, SKIP = "n", "b", "l", "k"
 # Telegram refuses callback data over 64 bytes.
@@ -32,7 +33,17 @@ def encode(prefix: str, *args: str | int) -> str:
     return data
 
 
-ARITY = {STEP: 3, REMIND: 3, MENU: 1, LANGUAGE: 1, CARRY_ON: 0, CHECKIN: 3, CONTACT: 1, PLAN: 2}
+ARITY = {
+    STEP: 3,
+    REMIND: 3,
+    MENU: 1,
+    LANGUAGE: 1,
+    CARRY_ON: 0,
+    CHECKIN: 3,
+    CONTACT: 1,
+    PLAN: 2,
+    GOAL: 2,
+}
 
 
 def decode(data: str) -> Callback | None:

@@ -22,7 +22,7 @@ from bot.engine.turn import Turn
 from bot.engine.types import Delivery, Incoming, Kind, Outgoing, Reply
 from bot.models import CheckIn, Participant, utcnow
 from bot.models import CheckInStatus as S
-from bot.plans import AFTERCARE
+from bot.plans import AFTERCARE, PlanView
 from bot.safety.screening import CrisisScreen
 
 Clock = Callable[[], datetime]
@@ -200,6 +200,15 @@ class Companion:
                 person.daily_at = turn.next_daily()
                 session.add(person)
                 out.append(Outgoing(person.telegram_id, [turn.daily()]))
+            for person in store.claim_goal_nudges(
+                session=session, now=now, telegram_id=telegram_id
+            ):
+                view = PlanView(self._turn(live, session, person, Incoming(Kind.TEXT)))
+                nudges = view.goal_nudges()
+                if nudges:  # no goals left: the weekly question stops
+                    person.goals_nudge_at = now + timedelta(days=7)
+                    out.append(Outgoing(person.telegram_id, nudges))
+                session.add(person)
             for person in store.claim_graduations(
                 session=session, now=now, telegram_id=telegram_id
             ):

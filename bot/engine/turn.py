@@ -126,6 +126,8 @@ class Turn:
             return CheckInTalk(self).contact(parsed.args[0])
         if parsed.prefix == cb.PLAN:
             return self.plan_button(*parsed.args)
+        if parsed.prefix == cb.GOAL:
+            return PlanView(self).rate_goal(*parsed.args)
         flow_id, step_id, key = parsed.args
         if (flow_id, step_id) != (self.p.flow, self.p.step):
             return [self.say("stale_button"), *self.current()]
@@ -381,6 +383,8 @@ class Turn:
             if not shown or shown.startswith("/"):
                 return [self.say("use_buttons"), *self.current()]
             assert step.section is not None, "the content check requires a section"
+            if not PlanView(self).has_room(step.section):
+                return [self.say("goals_full"), *self.plan()]
             self.save_to_plan(step.section, shown, flow)
         replies = (
             [Reply(steps.fill(step.reply, {**self.values(), "value": shown}))] if step.reply else []
