@@ -67,6 +67,11 @@ class Participant(SQLModel, table=True):
     created_at: datetime = _when(nullable=False)
     # The opt-in daily reminder while in the program: when the next one is due.
     daily_at: datetime | None = _when(index=True)
+    # Reminders of the clinic's sessions, this many minutes before (None: off), and the next
+    # reminder and after-session reflection the sweep will send.
+    session_lead_minutes: int | None = None
+    session_reminder_at: datetime | None = _when(index=True)
+    reflection_at: datetime | None = _when(index=True)
     # The weekly "how is it going with your goals?" while the participant has goals.
     goals_nudge_at: datetime | None = _when(index=True)
     # After the program.

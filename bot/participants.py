@@ -121,18 +121,28 @@ def answered_questions(*, session: Session) -> list[tuple[str, str]]:
     return [(flow, question) for flow, question in rows]
 
 
-def claim_due_reminders(
-    *, session: Session, now: datetime, telegram_id: int | None = None
+# Moments the sweep sends something at, one column each on the participant.
+DUE_COLUMNS = ("remind_at", "daily_at", "goals_nudge_at", "session_reminder_at", "reflection_at")
+
+
+def claim_due(
+    *, session: Session, column: str, now: datetime, telegram_id: int | None = None
 ) -> list[Participant]:
-    """Atomically take every due reminder (or one person's); a second worker gets none of them."""
+    """Atomically take every participant (or one) whose moment in `column` has come.
+
+    The moment is cleared in the same UPDATE, so a second worker gets none of them; the
+    caller sets the next one if there is one.
+    """
+    assert column in DUE_COLUMNS
+    moment = getattr(Participant, column)
     due = sa.update(Participant).where(
-        col(Participant.remind_at) <= now,
+        col(moment) <= now,
         col(Participant.stopped_at).is_(None),
         col(Participant.unreachable_at).is_(None),
     )
     if telegram_id is not None:
         due = due.where(col(Participant.telegram_id) == telegram_id)
-    claimed = session.execute(due.values(remind_at=None).returning(col(Participant.id))).all()
+    claimed = session.execute(due.values({column: None}).returning(col(Participant.id))).all()
     ids = [row[0] for row in claimed]
     if not ids:
         return []
@@ -170,24 +180,6 @@ def plan_item(*, session: Session, participant: Participant, item_id: str) -> Pl
     return item if item is not None and item.participant_id == participant.id else None
 
 
-def claim_goal_nudges(
-    *, session: Session, now: datetime, telegram_id: int | None = None
-) -> list[Participant]:
-    """Take every participant whose weekly goals question is due; the caller sets the next."""
-    due = sa.update(Participant).where(
-        col(Participant.goals_nudge_at) <= now,
-        col(Participant.stopped_at).is_(None),
-        col(Participant.unreachable_at).is_(None),
-    )
-    if telegram_id is not None:
-        due = due.where(col(Participant.telegram_id) == telegram_id)
-    claimed = session.execute(due.values(goals_nudge_at=None).returning(col(Participant.id))).all()
-    ids = [row[0] for row in claimed]
-    if not ids:
-        return []
-    return list(session.exec(select(Participant).where(col(Participant.id).in_(ids))).all())
-
-
 def remove_plan_item(
     *, session: Session, participant: Participant, item_id: int
 ) -> PlanItem | None:
@@ -197,24 +189,6 @@ def remove_plan_item(
         return None
     session.delete(item)
     return item
-
-
-def claim_daily(
-    *, session: Session, now: datetime, telegram_id: int | None = None
-) -> list[Participant]:
-    """Take every participant whose daily reminder is due; the caller sets the next one."""
-    due = sa.update(Participant).where(
-        col(Participant.daily_at) <= now,
-        col(Participant.stopped_at).is_(None),
-        col(Participant.unreachable_at).is_(None),
-    )
-    if telegram_id is not None:
-        due = due.where(col(Participant.telegram_id) == telegram_id)
-    claimed = session.execute(due.values(daily_at=None).returning(col(Participant.id))).all()
-    ids = [row[0] for row in claimed]
-    if not ids:
-        return []
-    return list(session.exec(select(Participant).where(col(Participant.id).in_(ids))).all())
 
 
 def claim_graduations(

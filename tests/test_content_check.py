@@ -64,8 +64,8 @@ CASES = [
     ("en/messages.yaml", "  carry_on:", f"  carry_off: Later {MARK}\n  carry_on:",
      "'texts.carry_off' is not a known field here; check the spelling"),
     ("en/flows/settings.yaml", "    ask: timezone", f"    ask: zone {MARK}",
-     "'steps.2.ask' should be one of 'preferred_name', 'timezone', 'message_time' or "
-     "'plan_item'"),
+     "'steps.2.ask' should be one of 'preferred_name', 'timezone', 'message_time', "
+     "'plan_item' or 'note'"),
 ]  # fmt: skip
 
 
@@ -174,4 +174,4 @@ def test_check_command_exit_codes(tmp_path: Path) -> None:
         env={"PATH": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"},
     )  # fmt: skip
     assert good.returncode == 0, good.stderr
-    assert good.stdout.strip().endswith("content OK: 2 language(s), 40 flows")
+    assert good.stdout.strip().endswith("content OK: 2 language(s), 42 flows")

@@ -69,3 +69,32 @@ async def test_goals_and_the_weekly_question(bot: RunningBot) -> None:
     assert bot.participant().goals_nudge_at == nudge_at + timedelta(days=7)
     got = await sam.tap_data("w|99999|3")  # not theirs, or not a goal
     assert got[0].text.startswith("Sorry, that button doesn't work here")
+
+
+async def test_session_reminders_and_a_reflection_after(bot: RunningBot) -> None:
+    sam = bot.person()
+    await orient(sam)  # Friday, 10:00 in New York, the program's time zone
+    await sam.tap("⚙️ Settings")
+    got = await sam.tap("Session reminders 1 hour before")
+    assert got[0].text.startswith("Okay. I'll remind you before each group and one-on-one")
+    saturday = datetime(2026, 11, 28, 14, 0, tzinfo=UTC)  # 9:00, an hour before 10:00 group
+    assert bot.participant().session_reminder_at == saturday
+    bot.clock.now = saturday
+    await bot.tick()
+    assert sam.last.text == (
+        "Hi Sam, a reminder: Group therapy and family education, 10:00 today. See you there!"
+    )
+    person = bot.participant()
+    assert person.reflection_at == datetime(2026, 11, 28, 18, 0, tzinfo=UTC)  # it ends 13:00
+    assert person.session_reminder_at == datetime(2026, 11, 30, 22, 0, tzinfo=UTC)  # Monday
+    bot.clock.now = datetime(2026, 11, 28, 18, 0, tzinfo=UTC)
+    await bot.tick()
+    assert sam.last.text.startswith("How was today's session, Sam?")
+    got = await sam.send("Breathing helps when I get angry")
+    assert got[0].text == "Thank you. I saved it for you."
+    notes = [(a.flow, a.value) for a in bot.rows(Answer) if a.flow == "reflection"]
+    assert notes == [("reflection", "Breathing helps when I get angry")]
+    await sam.send("/menu")
+    await sam.tap("⚙️ Settings")
+    await sam.tap("Session reminders off")
+    assert bot.participant().session_reminder_at is None

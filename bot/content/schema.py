@@ -11,7 +11,7 @@ Id = str
 Localized = dict[str, str]
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # What a step stores when it asks for free text.
-AskField = Literal["preferred_name", "timezone", "message_time", "plan_item"]
+AskField = Literal["preferred_name", "timezone", "message_time", "plan_item", "note"]
 # What choosing an option does besides moving on.
 Action = Literal[
     "consent_agree",
@@ -22,6 +22,7 @@ Action = Literal[
     "tell_clinic",
     "daily_on",
     "daily_off",
+    "session_reminders",
 ]
 # Sections of a participant's plan.
 Section = Literal[
@@ -133,6 +134,9 @@ class Texts(Strict):
     plan: str
     plan_nothing_yet: str
     daily: str
+    session_reminder: str
+    session_reminders_on: str
+    session_reminders_off: str
     goals_full: str
     goal_nudge: str
     goal_rated: str
@@ -208,7 +212,7 @@ class CrisisPhrases(Strict):
     phrases: tuple[str, ...] = Field(min_length=1)
 
 
-class Session(Strict):
+class ClinicSession(Strict):
     day: Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
     start: str = Field(pattern=CLOCK)
     end: str = Field(pattern=CLOCK)
@@ -230,7 +234,7 @@ class Clinic(Strict):
     address: str
     hours: Localized
     program_weeks: int = Field(ge=1, le=52)
-    schedule: tuple[Session, ...] = Field(min_length=1)
+    schedule: tuple[ClinicSession, ...] = Field(min_length=1)
     rules: tuple[Localized, ...] = Field(min_length=1)
     paperwork: tuple[Localized, ...] = Field(min_length=1)
     crisis_lines: tuple[CrisisLine, ...] = Field(min_length=1)

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from bot import participants as store
+from bot import sessions
 from bot.checkins import store as checkin_store
 from bot.checkins.conversation import CheckInTalk
 from bot.checkins.schedule import next_allowed
@@ -17,6 +18,7 @@ from bot.config import DEFAULT_TIMEZONE, Settings
 from bot.content.checks import MAX_TEXT
 from bot.content.loader import CONSENT, ORIENTATION, Content, ContentError, load_content
 from bot.db import SessionFactory
+from bot.engine import steps
 from bot.engine.steps import fill
 from bot.engine.turn import Turn
 from bot.engine.types import Delivery, Incoming, Kind, Outgoing, Reply
@@ -27,6 +29,7 @@ from bot.safety.screening import CrisisScreen
 
 Clock = Callable[[], datetime]
 RELOAD = "reload"
+REFLECTION = "reflection"  # the flow sent after a session
 # A failed check-in: its status, and the flag raised for staff.
 RESULT_FLAGS = {
     Delivery.BLOCKED: (S.BLOCKED, "unreachable"),
@@ -95,8 +98,8 @@ class Companion:
         """Claim every due 'remind me later' (or one person's) and say what to send to whom."""
         live = self._live
         with self._sessions() as session:
-            due = store.claim_due_reminders(
-                session=session, now=self._clock(), telegram_id=telegram_id
+            due = store.claim_due(
+                session=session, column="remind_at", now=self._clock(), telegram_id=telegram_id
             )
             out = []
             for participant in due:
@@ -195,13 +198,37 @@ class Companion:
                 if streak == follow_up.missed_in_a_row_alert:  # once per streak
                     self._flag(session, person_id, "missed_checkins", streak, now)
             out: list[Outgoing] = []
-            for person in store.claim_daily(session=session, now=now, telegram_id=telegram_id):
+            for person in store.claim_due(
+                session=session, column="daily_at", now=now, telegram_id=telegram_id
+            ):
                 turn = self._turn(live, session, person, Incoming(Kind.TEXT))
                 person.daily_at = turn.next_daily()
                 session.add(person)
                 out.append(Outgoing(person.telegram_id, [turn.daily()]))
-            for person in store.claim_goal_nudges(
-                session=session, now=now, telegram_id=telegram_id
+            for person in store.claim_due(
+                session=session, column="session_reminder_at", now=now, telegram_id=telegram_id
+            ):
+                turn = self._turn(live, session, person, Incoming(Kind.TEXT))
+                upcoming = sessions.upcoming(live.content.clinic, turn.clinic_zone(), now)
+                if upcoming:
+                    start, meeting = upcoming[0]
+                    person.reflection_at = sessions.end_of(meeting, start, turn.clinic_zone())
+                    what = f"{meeting.title.get(turn.lang.code) or meeting.title['en']}, "
+                    what += start.astimezone(turn.clinic_zone()).strftime("%H:%M")
+                    text = steps.fill(
+                        turn.lang.messages.texts.session_reminder, {**turn.values(), "value": what}
+                    )
+                    out.append(Outgoing(person.telegram_id, [Reply(text)]))
+                turn.plan_session_reminder()
+                session.add(person)
+            for person in store.claim_due(
+                session=session, column="reflection_at", now=now, telegram_id=telegram_id
+            ):
+                turn = self._turn(live, session, person, Incoming(Kind.TEXT))
+                out.append(Outgoing(person.telegram_id, turn.enter(REFLECTION)))
+                session.add(person)
+            for person in store.claim_due(
+                session=session, column="goals_nudge_at", now=now, telegram_id=telegram_id
             ):
                 view = PlanView(self._turn(live, session, person, Incoming(Kind.TEXT)))
                 nudges = view.goal_nudges()

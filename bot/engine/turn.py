@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from bot import participants as store
+from bot import sessions
 from bot.checkins import store as checkins
 from bot.checkins.conversation import CheckInTalk
 from bot.checkins.schedule import next_daily
 from bot.content.loader import CONSENT, ORIENTATION, Content, Language
-from bot.content.schema import Action, Flow, Option, Step
+from bot.content.schema import Action, ClinicSession, Flow, Option, Step
 from bot.engine import callbacks as cb
 from bot.engine import steps
 from bot.engine.fields import format_time, parse_name, parse_time, parse_timezone
@@ -312,14 +314,14 @@ class Turn:
         if option.save:
             self.save_to_plan(option.save, option.label, flow)
         if option.do:
-            replies += self.act(option.do, flow)
+            replies += self.act(option.do, flow, option)
         if option.reply:
             replies.append(Reply(steps.fill(option.reply, self.values())))
         if option.do == "stop_messages":
             return replies
         return [*replies, *self.go(flow, option.goto or steps.following(flow, step))]
 
-    def act(self, action: Action, flow: Flow) -> list[Reply]:
+    def act(self, action: Action, flow: Flow, option: Option | None = None) -> list[Reply]:
         if action in {"consent_agree", "consent_decline"}:
             agreed = action == "consent_agree"
             store.record_consent(
@@ -342,6 +344,12 @@ class Turn:
         if action == "stop_checkins":
             self.p.checkins_stopped_at = self.now
             return [self.say("checkins_stopped")]
+        if action == "session_reminders":
+            minutes = option.value if option and option.value else ""
+            self.p.session_lead_minutes = int(minutes) if minutes.isdigit() else None
+            self.plan_session_reminder()
+            key = "session_reminders_on" if self.p.session_lead_minutes else "session_reminders_off"
+            return [self.say(key)]
         if action == "daily_on":
             self.p.daily_at = self.next_daily()
             return [self.say("daily_on")]
@@ -371,6 +379,14 @@ class Turn:
                 return [self.say("timezone_invalid"), *self.current()]
             self.p.timezone = shown = zone
             self.replan()
+        elif field == "note":
+            shown = " ".join(text.split())[:MAX_PLAN_ITEM]
+            if not shown or shown.startswith("/"):
+                return [self.say("use_buttons"), *self.current()]
+            store.record_answer(
+                session=self.session, participant=self.p, flow=flow.id, question=step.id,
+                value=shown, version=self.lang.versions[flow.id], now=self.now,
+            )  # fmt: skip
         elif field == "message_time":
             minute = parse_time(text)
             if minute is None:
@@ -391,6 +407,22 @@ class Turn:
         )
         target = option.goto if option and option.goto else steps.following(flow, step)
         return [*replies, *self.go(flow, target)]
+
+    def plan_session_reminder(self) -> ClinicSession | None:
+        """Set when to remind of the next session; returns that session, if any."""
+        self.p.session_reminder_at = None
+        if not self.p.session_lead_minutes or self.p.graduated_on is not None:
+            return None
+        lead = timedelta(minutes=self.p.session_lead_minutes)
+        found = sessions.next_reminder(self.content.clinic, self.clinic_zone(), self.now, lead)
+        if found is None:
+            return None
+        self.p.session_reminder_at = found[0]
+        return found[1]
+
+    def clinic_zone(self) -> ZoneInfo:
+        """The clinic's schedule is in the program's time zone."""
+        return ZoneInfo(self.default_timezone)
 
     def next_daily(self) -> datetime:
         zone = checkins.zone_of(self.p, self.default_timezone)
