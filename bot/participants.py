@@ -235,6 +235,22 @@ def progress_counts(*, session: Session, participant: Participant) -> tuple[int,
     return lessons, practices, cravings
 
 
+def answers_since(
+    *, session: Session, participant: Participant, flow: str, question: str, since: datetime
+) -> int:
+    """How many times the participant answered this question since then."""
+    return session.exec(
+        select(func.count())
+        .select_from(Answer)
+        .where(
+            Answer.participant_id == participant.id,
+            Answer.flow == flow,
+            Answer.question == question,
+            col(Answer.answered_at) >= since,
+        )
+    ).one()
+
+
 def set_bookmark(
     *, session: Session, participant: Participant, flow: str, step: str, trail: str, now: datetime
 ) -> None:

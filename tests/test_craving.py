@@ -100,3 +100,21 @@ async def test_a_paced_practice_with_ratings_before_and_after(bot: RunningBot) -
     assert ratings == [("rate_before", "7"), ("rate_after", "3")]
     got = await sam.send("/progress")
     assert "🧘 Practice sessions: 1" in got[0].text
+
+
+async def test_a_third_craving_in_a_day_offers_to_tell_the_clinic(bot: RunningBot) -> None:
+    sam = bot.person()
+    await orient(sam)
+    for _ in range(3):
+        await sam.send("/menu")
+        await sam.tap("🌊 I'm having a craving")
+        got = await sam.tap("3")  # not high, but the third time today
+        bot.clock.advance(hours=2)
+    assert got[0].text.startswith("That sounds really hard.")
+    await sam.tap("Not now")
+    assert bot.rows(Alert) == []
+    bot.clock.advance(days=1)
+    await sam.send("/menu")
+    await sam.tap("🌊 I'm having a craving")
+    got = await sam.tap("3")
+    assert got[0].text.startswith("I'm glad you came here")

@@ -101,6 +101,8 @@ def check_flow(flow: Flow, file: YamlFile, flows: set[str]) -> Iterator[Problem]
             )
         if step.kind == "scale" and step.options:
             yield file.problem(f"{name} is a scale (0 to 10), so it has no options", *at, "options")
+        if step.repeat_at is not None and step.high_goto is None:
+            yield file.problem(f"{name} has 'repeat_at', so it needs 'high_goto' too", *at)
         if (step.high is None) != (step.high_goto is None):
             yield file.problem(f"{name} needs both 'high' and 'high_goto', or neither", *at)
         if (step.wait_minutes is None) != (step.wait_text is None):
@@ -177,9 +179,10 @@ def check_translation(
             )
             continue
         mine = (step.kind, step.ask, step.next, step.skip, len(step.options), step.high,
-                step.high_goto, step.wait_minutes, step.progress)  # fmt: skip
+                step.high_goto, step.repeat_at, step.wait_minutes, step.progress)  # fmt: skip
         theirs_s = (other.kind, other.ask, other.next, other.skip, len(other.options), other.high,
-                    other.high_goto, other.wait_minutes, other.progress)  # fmt: skip
+                    other.high_goto, other.repeat_at, other.wait_minutes,
+                    other.progress)  # fmt: skip
         if mine != theirs_s:
             yield file.problem(
                 f"step '{step.id}' should have the same kind, links and number of options "

@@ -71,9 +71,11 @@ class Step(Strict):
     next: str | None = None
     # On a list of lessons: mark the ones done with ✓ and the next one with 👉.
     progress: bool = False
-    # A scale (0 to 10) answer of `high` or more goes to `high_goto` instead of the next step.
+    # A scale (0 to 10) answer of `high` or more goes to `high_goto` instead of the next step;
+    # so does the `repeat_at`-th rating of this step within a day, whatever its value.
     high: int | None = Field(default=None, ge=0, le=10)
     high_goto: str | None = None
+    repeat_at: int | None = Field(default=None, ge=2, le=20)
     # Paced steps: the bot sends this step only after a pause, saying `wait_text` meanwhile.
     wait_minutes: int | None = Field(default=None, ge=1, le=1440)
     wait_text: str | None = None

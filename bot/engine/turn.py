@@ -283,7 +283,13 @@ class Turn:
         )  # fmt: skip
         said = {**self.values(), "value": str(value)}
         replies = [Reply(steps.fill(step.reply, said))] if step.reply else []
-        high = step.high is not None and step.high_goto is not None and value >= step.high
+        high = step.high is not None and value >= step.high
+        if step.repeat_at is not None:
+            today = store.answers_since(
+                session=self.session, participant=self.p, flow=flow.id, question=step.id,
+                since=self.now - timedelta(days=1),
+            )  # fmt: skip
+            high = high or today >= step.repeat_at
         target = step.high_goto if high and step.high_goto else steps.following(flow, step)
         return [*replies, *self.go(flow, target)]
 
