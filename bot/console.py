@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -35,6 +36,10 @@ def show(replies: Sequence[Reply], out: TextIO) -> list[Button]:
     buttons: list[Button] = []
     for reply in replies:
         out.write(f"\n{reply.text}\n")
+        if reply.image is not None:
+            with tempfile.NamedTemporaryFile(prefix="iop-chart-", suffix=".png", delete=False) as f:
+                f.write(reply.image)
+            out.write(f"  (a chart: {f.name})\n")
         for row in reply.buttons:
             for button in row:
                 buttons.append(button)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -222,7 +223,7 @@ def progress_counts(*, session: Session, participant: Participant) -> tuple[int,
     done = session.exec(select(Completion.flow).where(Completion.participant_id == participant.id))
     flows = list(done.all())
     lessons = len({f for f in flows if f.startswith("lesson_")})
-    practices = sum(1 for f in flows if f == "mindfulness")
+    practices = sum(1 for f in flows if f == "mindfulness" or f.startswith("practice_"))
     cravings = session.exec(
         select(func.count())
         .select_from(Answer)
@@ -249,6 +250,22 @@ def answers_since(
             col(Answer.answered_at) >= since,
         )
     ).one()
+
+
+def ratings_since(
+    *, session: Session, participant: Participant, questions: Sequence[str], since: datetime
+) -> list[Answer]:
+    """The participant's answers to these questions (0 to 10 ratings) since then."""
+    return list(
+        session.exec(
+            select(Answer).where(
+                Answer.participant_id == participant.id,
+                col(Answer.question).in_(questions),
+                col(Answer.answered_at) >= since,
+                col(Answer.checkin_id).is_(None),
+            )
+        ).all()
+    )
 
 
 def set_bookmark(

@@ -24,6 +24,7 @@ class Sent:
     chat_id: int
     text: str
     buttons: list[list[tuple[str, str]]] = field(default_factory=list)
+    photo: bytes | None = None  # a picture's bytes; its caption is the text
 
     @property
     def labels(self) -> list[str]:
@@ -78,6 +79,14 @@ class FakeTelegram(BaseRequest):
                     "username": "iop_test_bot",
                 }
             )
+        if api_method == "sendPhoto":
+            assert request_data is not None
+            photo = next(iter(request_data.multipart_data.values()))
+            content = photo[1] if isinstance(photo, tuple) else photo
+            assert isinstance(content, bytes) and content.startswith(b"\x89PNG")
+            caption = str(params.get("caption", ""))
+            assert len(caption) <= 1024, "Telegram refuses captions over 1024 characters"
+            return self._record(int(str(params["chat_id"])), caption, params, photo=content)
         if api_method == "sendMessage":
             chat_id = int(str(params["chat_id"]))
             if chat_id in self.blocked:
@@ -89,30 +98,37 @@ class FakeTelegram(BaseRequest):
                 raise TimedOut("the request was sent, no answer came back")
             if trouble == "bad":
                 return _error(400, "Bad Request: chat not found")
-            markup = params.get("reply_markup") or {}
-            assert isinstance(markup, dict)
             text = str(params["text"])
             assert len(text) <= 4096, "Telegram refuses messages over 4096 characters"
-            buttons = [
-                [(b["text"], b["callback_data"]) for b in row]
-                for row in markup.get("inline_keyboard", [])
-            ]
-            for row in buttons:
-                for _, data in row:
-                    assert len(data.encode()) <= 64, "Telegram refuses callback data over 64 bytes"
-            self.sent.append(Sent(chat_id, text, buttons))
-            self._message_id += 1
-            return self._ok(
-                {
-                    "message_id": self._message_id,
-                    "date": int(datetime.now(UTC).timestamp()),
-                    "chat": {"id": chat_id, "type": "private"},
-                    "text": text,
-                }
-            )
+            return self._record(chat_id, text, params)
         if api_method in {"answerCallbackQuery", "deleteWebhook", "setMyCommands"}:
             return self._ok(True)
         raise AssertionError(f"the fake Bot API does not know {api_method}")
+
+    def _record(
+        self, chat_id: int, text: str, params: dict[str, Any], photo: bytes | None = None
+    ) -> tuple[int, bytes]:
+        markup = params.get("reply_markup") or {}
+        if isinstance(markup, str):  # sent as a form field with a file upload
+            markup = json.loads(markup)
+        assert isinstance(markup, dict)
+        buttons = [
+            [(b["text"], b["callback_data"]) for b in row]
+            for row in markup.get("inline_keyboard", [])
+        ]
+        for row in buttons:
+            for _, data in row:
+                assert len(data.encode()) <= 64, "Telegram refuses callback data over 64 bytes"
+        self.sent.append(Sent(chat_id, text, buttons, photo))
+        self._message_id += 1
+        return self._ok(
+            {
+                "message_id": self._message_id,
+                "date": int(datetime.now(UTC).timestamp()),
+                "chat": {"id": chat_id, "type": "private"},
+                "text": text,
+            }
+        )
 
     @staticmethod
     def _ok(result: Any) -> tuple[int, bytes]:

@@ -118,3 +118,21 @@ async def test_a_third_craving_in_a_day_offers_to_tell_the_clinic(bot: RunningBo
     await sam.tap("🌊 I'm having a craving")
     got = await sam.tap("3")
     assert got[0].text.startswith("I'm glad you came here")
+
+
+async def test_progress_chart_after_a_few_ratings(bot: RunningBot) -> None:
+    sam = bot.person()
+    await orient(sam)
+    got = await sam.send("/progress")
+    assert got[0].photo is None  # too few ratings for a chart yet
+    for day, rating in enumerate(("8", "6", "4")):
+        bot.clock.advance(days=day)
+        await sam.send("/menu")
+        await sam.tap("🌊 I'm having a craving")
+        await sam.tap(rating)
+        if rating == "8":
+            await sam.tap("Not now")
+    got = await sam.send("/progress")
+    assert got[0].photo is not None and got[0].photo.startswith(b"\x89PNG")
+    assert got[0].text.startswith("Here is how far you have come, Sam.")
+    assert got[0].labels == ["Carry on"]

@@ -148,6 +148,10 @@ class Texts(Strict):
     progress_lessons: str
     progress_practice: str
     progress_cravings: str
+    chart_title: str
+    chart_craving: str
+    chart_before: str
+    chart_after: str
     plan_remove: str
     plan_removed: str
     graduation: str

@@ -39,6 +39,7 @@ class Reply:
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = field(default=())
+    image: bytes | None = None  # a PNG to show, with the text as its caption
 
 
 class Delivery(StrEnum):

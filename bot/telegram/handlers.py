@@ -16,6 +16,7 @@ from bot.engine.types import Delivery, Incoming, Kind, Outgoing, Reply
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
+CAPTION_LIMIT = 1024  # Telegram's limit for a photo's caption
 CHECKIN_BATCH = 100  # check-ins claimed at a time; the rest wait for the next batch
 
 
@@ -29,6 +30,16 @@ def markup(reply: Reply) -> InlineKeyboardMarkup | None:
             for row in reply.buttons
         ]
     )
+
+
+async def send(context: Context, chat_id: int, reply: Reply) -> None:
+    """A message, or a picture with the text as its caption."""
+    if reply.image is not None:
+        await context.bot.send_photo(
+            chat_id, reply.image, caption=reply.text[:CAPTION_LIMIT], reply_markup=markup(reply)
+        )
+    else:
+        await context.bot.send_message(chat_id, reply.text, reply_markup=markup(reply))
 
 
 class Front:
@@ -45,7 +56,7 @@ class Front:
         # The engine talks to the database synchronously; keep the event loop free meanwhile.
         replies = await asyncio.to_thread(self.companion.handle, user.id, incoming)
         for reply in replies:
-            await context.bot.send_message(chat.id, reply.text, reply_markup=markup(reply))
+            await send(context, chat.id, reply)
 
     async def start(self, update: Update, context: Context) -> None:
         """/start, with an invite code from a t.me deep link: consent, or back to where we were."""
@@ -110,9 +121,7 @@ class Front:
         """Send one participant's messages; say what Telegram made of them."""
         try:
             for reply in outgoing.replies:
-                await context.bot.send_message(
-                    outgoing.telegram_id, reply.text, reply_markup=markup(reply)
-                )
+                await send(context, outgoing.telegram_id, reply)
         except Forbidden:
             return Delivery.BLOCKED
         except RetryAfter as error:

@@ -1,0 +1,58 @@
+"""A small picture of a participant's 0 to 10 ratings over the past weeks."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from PIL import Image, ImageDraw, ImageFont
+
+WIDTH, HEIGHT, MARGIN = 720, 400, 48
+WEEKS = 8
+COLOURS = ("#c0392b", "#2471a3", "#229954")  # craving, stress before, stress after
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line on the chart: a name for the legend and (when, 0 to 10) points."""
+
+    name: str
+    points: Sequence[tuple[datetime, int]]
+
+
+def ratings_chart(series: Sequence[Series], *, now: datetime, title: str) -> bytes:
+    """A PNG: one line per series over the past weeks, 0 at the bottom, 10 at the top."""
+    image = Image.new("RGB", (WIDTH, HEIGHT), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=14)
+    left, top, right, bottom = MARGIN, MARGIN, WIDTH - MARGIN // 2, HEIGHT - MARGIN
+    start = now - timedelta(weeks=WEEKS)
+    draw.text((left, 12), title, fill="black", font=font)
+    for value in range(0, 11, 2):  # the 0 to 10 scale
+        y = bottom - (bottom - top) * value / 10
+        draw.line((left, y, right, y), fill="#e5e5e5")
+        draw.text((left - 24, y - 8), str(value), fill="#555555", font=font)
+    for week in range(WEEKS + 1):
+        x = left + (right - left) * week / WEEKS
+        draw.line((x, bottom, x, bottom + 4), fill="#555555")
+    draw.line((left, bottom, right, bottom), fill="#555555")
+
+    def place(when: datetime, value: int) -> tuple[float, float]:
+        share = min(max((when - start) / (now - start), 0.0), 1.0)
+        return left + (right - left) * share, bottom - (bottom - top) * value / 10
+
+    for index, line in enumerate(series):
+        colour = COLOURS[index % len(COLOURS)]
+        points = [place(when, value) for when, value in sorted(line.points) if when >= start]
+        if len(points) > 1:
+            draw.line(points, fill=colour, width=3)
+        for x, y in points:
+            draw.ellipse((x - 4, y - 4, x + 4, y + 4), fill=colour)
+        legend_x = left + index * 220
+        draw.rectangle((legend_x, bottom + 18, legend_x + 12, bottom + 30), fill=colour)
+        draw.text((legend_x + 18, bottom + 16), line.name, fill="black", font=font)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
