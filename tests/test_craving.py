@@ -80,9 +80,10 @@ async def test_a_paced_practice_with_ratings_before_and_after(bot: RunningBot) -
     sam = bot.person()
     await orient(sam)
     got = await sam.tap("🧘 Mindfulness")
+    assert len(got[0].labels) == 8  # six practices, ideas to move and create, the way back
+    got = await sam.tap("👉 SOBER breathing space (3 min)")
     assert got[0].text.startswith("Before we start, Sam: how stressed")
     await sam.tap("7")
-    await sam.tap("SOBER breathing space (3 min)")
     while True:
         screen = sam.last_with_buttons()
         if screen.text.startswith("Stay with your breath for one minute"):
@@ -96,7 +97,7 @@ async def test_a_paced_practice_with_ratings_before_and_after(bot: RunningBot) -
     got = await sam.tap("3")
     assert got[0].text == "Thank you for taking this time for yourself."
     await sam.tap("Finish ✔")
-    ratings = [(a.question, a.value) for a in bot.rows(Answer) if a.flow == "mindfulness"]
+    ratings = [(a.question, a.value) for a in bot.rows(Answer) if a.flow == "practice_sober"]
     assert ratings == [("rate_before", "7"), ("rate_after", "3")]
     got = await sam.send("/progress")
     assert "🧘 Practice sessions: 1" in got[0].text

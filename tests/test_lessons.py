@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from bot.models import Bookmark, Completion
+import pytest
+
+from bot.models import Answer, Bookmark, Completion
 from tests.conftest import RunningBot
+from tests.fake_telegram import Person
 from tests.journeys import orient
 
 CYCLE = "How use happens: the cycle"
 OUTSIDE = "Outside triggers"
+LEAVE = "Back to the menu"
+PRACTICES = [
+    "practice_sober", "practice_urge", "practice_body_scan", "practice_mountain",
+    "practice_kindness", "practice_walking", "holistic",
+]  # fmt: skip
 
 
 async def test_progress_marks_and_resume(bot: RunningBot) -> None:
@@ -75,3 +83,35 @@ async def test_build_and_edit_the_relapse_prevention_plan(bot: RunningBot) -> No
     await sam.tap("Take something off")
     got = await sam.tap("My kids")
     assert "My reasons for recovery:\nNothing here yet." in got[1].text
+
+
+async def walk_to_the_end(bot: RunningBot, person: Person, flow: str, limit: int = 60) -> None:
+    """Tap through a flow as a hurried person would: Next, the first choice, Carry on; a
+    question seen before gets its last answer, so loops like "another idea?" end."""
+    seen: set[str] = set()
+    for _ in range(limit):
+        if flow in {c.flow for c in bot.rows(Completion)}:
+            return
+        screen = person.last_with_buttons()
+        labels = [x for x in screen.labels if x not in {"◀ Back", "Remind me later", LEAVE}]
+        pick = next(
+            (x for x in ("Next ▶", "Finish ✔", "Carry on", "Skip", "5") if x in labels), labels[0]
+        )
+        if screen.text in seen and pick == labels[0]:
+            pick = labels[-1]
+        seen.add(screen.text)
+        await person.tap(pick, on=screen)
+    raise AssertionError(f"{flow} did not finish in {limit} taps")
+
+
+@pytest.mark.parametrize("practice", PRACTICES)
+async def test_every_practice_can_be_done(bot: RunningBot, practice: str) -> None:
+    sam = bot.person()
+    await orient(sam)
+    menu = await sam.tap("🧘 Mindfulness")
+    # The Mindfulness page lists the practices in this order.
+    await sam.tap(menu[0].labels[PRACTICES.index(practice)])
+    await walk_to_the_end(bot, sam, practice)
+    if practice.startswith("practice_"):
+        questions = [a.question for a in bot.rows(Answer) if a.flow == practice]
+        assert questions == ["rate_before", "rate_after"]
