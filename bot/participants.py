@@ -218,8 +218,9 @@ def completed_flows(*, session: Session, participant: Participant) -> set[str]:
     return set(rows.all())
 
 
-def progress_counts(*, session: Session, participant: Participant) -> tuple[int, int, int]:
-    """Lessons done (each once), practice sessions, and cravings rated again after the wait."""
+def progress_counts(*, session: Session, participant: Participant) -> tuple[int, int, int, int]:
+    """Lessons done (each once), practice sessions and their minutes, and cravings rated again
+    after the wait."""
     done = session.exec(select(Completion.flow).where(Completion.participant_id == participant.id))
     flows = list(done.all())
     lessons = len({f for f in flows if f.startswith("lesson_")})
@@ -233,7 +234,27 @@ def progress_counts(*, session: Session, participant: Participant) -> tuple[int,
             Answer.question == "checkback",
         )
     ).one()
-    return lessons, practices, cravings
+    return lessons, practices, practice_minutes(session=session, participant=participant), cravings
+
+
+def practice_minutes(*, session: Session, participant: Participant) -> int:
+    """Minutes from each practice's first rating to its last, an hour at most each."""
+    ratings = session.exec(
+        select(Answer)
+        .where(
+            Answer.participant_id == participant.id,
+            col(Answer.question).in_(["rate_before", "rate_after"]),
+        )
+        .order_by(col(Answer.answered_at))
+    ).all()
+    started: dict[str, datetime] = {}
+    total = 0.0
+    for rating in ratings:
+        if rating.question == "rate_before":
+            started[rating.flow] = rating.answered_at
+        elif (begin := started.pop(rating.flow, None)) is not None:
+            total += min((rating.answered_at - begin).total_seconds() / 60, 60)
+    return round(total)
 
 
 def answers_since(

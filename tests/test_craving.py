@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.models import Alert, Answer
 from tests.conftest import RunningBot
-from tests.journeys import orient
+from tests.journeys import agree, orient
 
 SCALE = [str(n) for n in range(11)]
 
@@ -72,7 +72,8 @@ async def test_progress_counts_lessons_practice_and_cravings(bot: RunningBot) ->
     got = await sam.send("/progress")
     assert got[0].text == (
         "Here is how far you have come, Sam. Every step counts.\n\n"
-        "📚 Lessons done: 0\n🧘 Practice sessions: 0\n🌊 Cravings you rode out: 1"
+        "📚 Lessons done: 0\n🧘 Practice sessions: 0\n⏱️ Minutes of practice: 0\n"
+        "🌊 Cravings you rode out: 1"
     )
 
 
@@ -100,7 +101,7 @@ async def test_a_paced_practice_with_ratings_before_and_after(bot: RunningBot) -
     ratings = [(a.question, a.value) for a in bot.rows(Answer) if a.flow == "practice_sober"]
     assert ratings == [("rate_before", "7"), ("rate_after", "3")]
     got = await sam.send("/progress")
-    assert "🧘 Practice sessions: 1" in got[0].text
+    assert "🧘 Practice sessions: 1\n⏱️ Minutes of practice: 1" in got[0].text
 
 
 async def test_a_third_craving_in_a_day_offers_to_tell_the_clinic(bot: RunningBot) -> None:
@@ -137,3 +138,31 @@ async def test_progress_chart_after_a_few_ratings(bot: RunningBot) -> None:
     assert got[0].photo is not None and got[0].photo.startswith(b"\x89PNG")
     assert got[0].text.startswith("Here is how far you have come, Sam.")
     assert got[0].labels == ["Carry on"]
+
+
+async def test_craving_command_from_the_middle_of_orientation(bot: RunningBot) -> None:
+    sam = bot.person()
+    await agree(sam)
+    await sam.send("Sam")
+    await sam.tap("Next ▶")
+    got = await sam.send("/craving")
+    assert got[0].text.startswith("I'm here with you, Sam.")
+    await sam.tap("3")
+    await sam.tap("Next ▶")
+    await sam.tap("Call someone")
+    await sam.tap("Next ▶")
+    await sam.tap("None of these")
+    await sam.tap("Carry on")
+    await sam.tap("2")
+    got = await sam.tap("Finish ✔")
+    # Orientation picks up where it was left.
+    assert got[0].text.startswith("The menu opens when we finish the welcome steps")
+    assert "Here is when we meet" in got[1].text
+
+
+async def test_craving_command_before_consent_gives_help_lines(bot: RunningBot) -> None:
+    sam = bot.person()
+    await sam.send("/start")
+    got = await sam.send("/craving")
+    assert "988" in got[0].text
+    assert bot.rows(Answer) == []

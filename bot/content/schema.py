@@ -147,6 +147,7 @@ class Texts(Strict):
     progress: str
     progress_lessons: str
     progress_practice: str
+    progress_minutes: str
     progress_cravings: str
     chart_title: str
     chart_craving: str

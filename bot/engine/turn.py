@@ -23,7 +23,7 @@ from bot.plans import PlanView
 from bot.safety.screening import CrisisScreen
 
 HELP, MENU, CRISIS, STOP, LANGUAGE = "help", "menu", "crisis", "stop", "language"
-MYPLAN, PROGRESS = "myplan", "progress"
+MYPLAN, PROGRESS, CRAVING = "myplan", "progress", "craving"
 CRISIS_ALERT = "crisis_language"
 HELP_REQUEST = "help_request"  # the participant asked that the clinic be told
 TRAIL_SEP = ","
@@ -92,6 +92,12 @@ class Turn:
             return self.plan()
         if name == PROGRESS:
             return self.progress()
+        if name == CRAVING and CRAVING in self.lang.flows:
+            # From any step once consent is given: ratings are stored. What was left halfway
+            # (orientation, a lesson) is bookmarked and picks up again afterwards.
+            if self.p.consented_at is None:
+                return [self.say("crisis", carry_on=True)]
+            return self.enter(CRAVING)
         return [self.say("unknown_command", carry_on=True)]
 
     def start(self, payload: str) -> list[Reply]:
@@ -463,7 +469,12 @@ class Turn:
             return [self.say("menu_locked"), *self.current()]
         counts = store.progress_counts(session=self.session, participant=self.p)
         texts = self.lang.messages.texts
-        keys = (texts.progress_lessons, texts.progress_practice, texts.progress_cravings)
+        keys = (
+            texts.progress_lessons,
+            texts.progress_practice,
+            texts.progress_minutes,
+            texts.progress_cravings,
+        )
         lines = [steps.fill(text, {"value": str(n)}) for text, n in zip(keys, counts, strict=True)]
         text = "\n".join([self.text_of("progress"), "", *lines])
         return [Reply(text, self.carry_on_row(), image=self.ratings_chart())]
