@@ -125,7 +125,8 @@ class Companion:
             if person.graduated_on is not None and person.graduated_on != on:
                 raise LookupError(f"{label!r} graduated on {person.graduated_on} already")
             person.graduated_on = on
-            person.daily_at = None  # the daily reminder is for the program; check-ins follow
+            # Daily and session reminders are for the program; check-ins follow it.
+            person.daily_at = person.session_reminder_at = None
             rows = checkin_store.plan(
                 session=session, participant=person, follow_up=self.content.follow_up,
                 default_timezone=self._default_timezone,
