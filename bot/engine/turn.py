@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot import charts, sessions
 from bot import participants as store
+from bot import sessions
 from bot.checkins import store as checkins
 from bot.checkins.conversation import CheckInTalk
 from bot.checkins.schedule import next_daily
@@ -20,6 +20,7 @@ from bot.engine.fields import format_time, parse_name, parse_time, parse_timezon
 from bot.engine.types import Button, Incoming, Kind, Reply
 from bot.models import Participant
 from bot.plans import PlanView
+from bot.progress import ProgressView
 from bot.safety.screening import CrisisScreen
 
 HELP, MENU, CRISIS, STOP, LANGUAGE = "help", "menu", "crisis", "stop", "language"
@@ -30,7 +31,6 @@ TRAIL_SEP = ","
 MAX_TRAIL = 16  # how many steps Back can retrace
 MAX_PLAN_ITEM = 200
 DONE_MARK, NEXT_MARK = "✓ ", "👉 "
-MIN_CHART_POINTS = 3
 
 
 class Turn:
@@ -464,44 +464,7 @@ class Turn:
         return PlanView(self).button(action, argument)
 
     def progress(self) -> list[Reply]:
-        """Lessons done, practice sessions, cravings ridden out."""
-        if self.p.consented_at is None:
-            return [self.say("menu_locked"), *self.current()]
-        counts = store.progress_counts(session=self.session, participant=self.p)
-        texts = self.lang.messages.texts
-        keys = (
-            texts.progress_lessons,
-            texts.progress_practice,
-            texts.progress_minutes,
-            texts.progress_cravings,
-        )
-        lines = [steps.fill(text, {"value": str(n)}) for text, n in zip(keys, counts, strict=True)]
-        text = "\n".join([self.text_of("progress"), "", *lines])
-        return [Reply(text, self.carry_on_row(), image=self.ratings_chart())]
-
-    def ratings_chart(self) -> bytes | None:
-        """Craving and stress ratings of the past weeks, once there are a few of them."""
-        since = self.now - timedelta(weeks=charts.WEEKS)
-        answers = store.ratings_since(
-            session=self.session, participant=self.p, since=since,
-            questions=("rate", "checkback", "rate_before", "rate_after"),
-        )  # fmt: skip
-        texts = self.lang.messages.texts
-        lines: dict[str, list[tuple[datetime, int]]] = {
-            texts.chart_craving: [],
-            texts.chart_before: [],
-            texts.chart_after: [],
-        }
-        for answer in answers:
-            if answer.flow == "craving":
-                lines[texts.chart_craving].append((answer.answered_at, int(answer.value)))
-            elif answer.question in ("rate_before", "rate_after"):
-                name = texts.chart_before if answer.question == "rate_before" else texts.chart_after
-                lines[name].append((answer.answered_at, int(answer.value)))
-        if sum(len(points) for points in lines.values()) < MIN_CHART_POINTS:
-            return None
-        series = [charts.Series(name, points) for name, points in lines.items()]
-        return charts.ratings_chart(series, now=self.now, title=texts.chart_title)
+        return ProgressView(self).show()
 
     # ----- menu, reminders, settings ----------------------------------------------------------
 
