@@ -9,7 +9,7 @@ from bot.checkins import store
 from bot.checkins.scoring import subscales
 from bot.content.schema import Question, Questionnaire
 from bot.engine import callbacks as cb
-from bot.engine.steps import fill
+from bot.engine.steps import SCALE, fill, scale_rows
 from bot.engine.types import Button, Reply
 from bot.models import CheckIn
 from bot.models import CheckInStatus as S
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from bot.engine.turn import Turn
 
 USE_ALERT, CONTACT_ALERT, RISK_ALERT = "use_reported", "contact_request", "risk_rise"
-SCALE = range(11)  # 0 to 10
 MAX_TEXT_ANSWER = 256
 
 
@@ -57,8 +56,7 @@ class CheckInTalk:
 
         rows: list[tuple[Button, ...]]
         if question.kind == "scale":
-            buttons = [Button(str(n), data(n)) for n in SCALE]
-            rows = [tuple(buttons[:6]), tuple(buttons[6:])]
+            rows = scale_rows(data)
         else:
             rows = [(Button(o.label, data(i)),) for i, o in enumerate(question.options)]
         if question.optional:

@@ -116,18 +116,17 @@ def load_content(root: Path) -> Content:
     if follow_up and follow_up_file and original is not None:
         # Other languages are held to English by the translation check.
         for index, item in enumerate(follow_up.schedule):
-            for language in [original]:
-                if item.questionnaire not in language.questionnaires:
-                    problems.append(
-                        follow_up_file.problem(
-                            f"check-in on day {item.day} uses questionnaire "
-                            f"'{item.questionnaire}', which content/{language.code}/checkins "
-                            "does not have",
-                            "schedule",
-                            index,
-                            "questionnaire",
-                        )
+            if item.questionnaire not in original.questionnaires:
+                problems.append(
+                    follow_up_file.problem(
+                        f"check-in on day {item.day} uses questionnaire "
+                        f"'{item.questionnaire}', which content/{original.code}/checkins "
+                        "does not have",
+                        "schedule",
+                        index,
+                        "questionnaire",
                     )
+                )
     errors = [p for p in problems if not p.warning]
     if errors or clinic is None or follow_up is None:
         raise ContentError(errors)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from bot.content.loader import DEFAULT_LANGUAGE, PLACEHOLDER, Content, Language
 from bot.content.schema import WEEKDAYS, Flow, Localized, Step
@@ -64,6 +64,12 @@ def following(flow: Flow, step: Step) -> str:
     return flow.steps[index + 1].id if index + 1 < len(flow.steps) else END
 
 
+def scale_rows(data: Callable[[int], str]) -> list[tuple[Button, ...]]:
+    """Buttons 0 to 10 in two rows, for any 0 to 10 rating."""
+    numbers = [Button(str(n), data(n)) for n in SCALE]
+    return [tuple(numbers[:6]), tuple(numbers[6:])]
+
+
 def render(
     flow: Flow,
     step: Step,
@@ -85,8 +91,7 @@ def render(
         for index, option in enumerate(step.options)
     ]
     if step.kind == "scale":
-        numbers = [Button(str(n), data(n)) for n in SCALE]
-        rows += [tuple(numbers[:6]), tuple(numbers[6:])]
+        rows += scale_rows(data)
     if step.kind == "ask" and step.skip:
         rows.append((Button(labels.skip, data(cb.SKIP)),))
     nav: list[Button] = []
