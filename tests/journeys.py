@@ -9,26 +9,33 @@ from tests.conftest import RunningBot
 from tests.fake_telegram import Person
 
 
-async def agree(person: Person) -> None:
+async def agree(person: Person, start: str = "/start") -> None:
     """From /start through the welcome and privacy cards to 'Yes, I agree'."""
-    await person.send("/start")
+    await person.send(start)
     for _ in range(3):
         await person.tap("Next ▶")
     await person.tap("Yes, I agree")
     assert "call you" in person.last.text
 
 
-async def orient(person: Person, name: str = "Sam") -> None:
-    """Consent, then the whole orientation with right answers, ending at the menu."""
-    await agree(person)
+async def orient(
+    person: Person, name: str = "Sam", *, zone: str | None = None, time: str = "9am",
+    start: str = "/start",
+) -> None:  # fmt: skip
+    """Consent, then the whole orientation with right answers, ending at the menu; the time
+    zone is the Eastern button unless one is typed."""
+    await agree(person, start)
     await person.send(name)
     for _ in range(8):
         await person.tap("Next ▶")
     await person.tap("Call the clinic before it starts")
     await person.tap("Come anyway and tell their counselor")
     await person.tap("988 or 911")
-    await person.tap("Eastern (New York)")
-    await person.send("9am")
+    if zone is None:
+        await person.tap("Eastern (New York)")
+    else:
+        await person.send(zone)
+    await person.send(time)
     await person.tap("Finish ✔")
     assert person.last.text == f"What would you like to do, {name}?"
 
@@ -39,20 +46,7 @@ async def enrol(bot: RunningBot, person: Person, label: str, *, zone: str, time:
         invite = create_invite(session=session, label=label, now=bot.clock.now)
         session.commit()
         code = invite.code
-    await person.send(f"/start {code}")
-    for _ in range(3):
-        await person.tap("Next ▶")
-    await person.tap("Yes, I agree")
-    await person.send(label.title())
-    for _ in range(8):
-        await person.tap("Next ▶")
-    await person.tap("Call the clinic before it starts")
-    await person.tap("Come anyway and tell their counselor")
-    await person.tap("988 or 911")
-    await person.send(zone)
-    await person.send(time)
-    await person.tap("Finish ✔")
-    assert person.last.text.startswith("What would you like to do")
+    await orient(person, label.title(), zone=zone, time=time, start=f"/start {code}")
 
 
 async def answer_checkin(person: Person, *, note: str = "All good") -> None:
