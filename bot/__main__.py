@@ -17,6 +17,7 @@ from bot.console import PREVIEW_USER_ID, run_preview
 from bot.content.loader import Content, ContentError, load_content
 from bot.db import create_engine, migrate, session_factory
 from bot.engine.companion import build_companion
+from bot.features import build_registry
 from bot.models import utcnow
 
 
@@ -53,7 +54,7 @@ class Fail(Exception):
 
 def _content(settings: Settings) -> Content:
     try:
-        return load_content(settings.content_dir)
+        return load_content(settings.content_dir, build_registry().needs())
     except ContentError as error:
         raise Fail(str(error), 1) from None
 

@@ -10,7 +10,7 @@ from bot.engine.companion import Companion
 from bot.engine.types import Button, Delivery, Incoming, Kind, Reply
 
 PREVIEW_USER_ID = 1
-CHECKIN_BATCH = 10
+BATCH = 10
 PROMPT = "> "
 BANNER = (
     "IOP Companion, terminal preview. Type what you would send on Telegram; "
@@ -50,15 +50,16 @@ def show(replies: Sequence[Reply], out: TextIO) -> list[Button]:
 
 def deliver_due(companion: Companion, user_id: int, out: TextIO) -> list[Button]:
     """What the bot would send this person on its own now: reminders, greetings, check-ins."""
+    sweep = companion.sweep
+    sweep.upkeep()
     buttons: list[Button] = []
-    for _, replies in companion.due_reminders(telegram_id=user_id):
-        buttons = show(replies, out)
-    for outgoing in companion.upkeep(telegram_id=user_id):
+    ran = [sweep.run_job(job) for job in sweep.claim_jobs(BATCH, telegram_id=user_id)]
+    jobs = [outgoing for outgoing in ran if outgoing is not None]
+    checkins = sweep.open_checkins(sweep.claim_checkins(BATCH, telegram_id=user_id))
+    for outgoing in [*jobs, *checkins]:
         buttons = show(outgoing.replies, out)
-    checkins = companion.claim_checkins(CHECKIN_BATCH, telegram_id=user_id)
-    for outgoing in checkins:
-        buttons = show(outgoing.replies, out)
-    companion.checkin_results([(o.checkin_id or 0, Delivery.SENT, 0) for o in checkins])
+    sweep.job_results([(o.ref, Delivery.SENT, 0) for o in jobs])
+    sweep.checkin_results([(o.ref, Delivery.SENT, 0) for o in checkins])
     return buttons
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.sql import Select
 from sqlmodel import Session
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -40,6 +41,31 @@ def create_engine(url: str) -> sa.Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def claim_oldest(
+    session: Session,
+    table: type[Any],
+    due: Select[Any],
+    *,
+    limit: int,
+    values: dict[str, Any],
+) -> list[int]:
+    """Give this worker alone up to `limit` due rows of `table`, oldest first; `due` selects
+    their ids joined with whatever decides they are due.
+
+    PostgreSQL skips rows another worker has locked (FOR UPDATE SKIP LOCKED); SQLite runs the
+    single UPDATE ... RETURNING under its write lock. Either way each row is claimed once.
+    """
+    locked = due.order_by(table.due_at).limit(limit).with_for_update(skip_locked=True, of=table)
+    claimed = session.execute(
+        sa.update(table)
+        .where(table.id.in_(locked.scalar_subquery()))
+        .values(values)
+        .returning(table.id),
+        execution_options={"synchronize_session": False},
+    ).all()
+    return sorted(row[0] for row in claimed)
 
 
 def migrate(engine: sa.Engine) -> None:

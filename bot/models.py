@@ -63,20 +63,11 @@ class Participant(SQLModel, table=True):
     oriented_at: datetime | None = _when()
     stopped_at: datetime | None = _when()
     unreachable_at: datetime | None = _when()
-    remind_at: datetime | None = _when(index=True)
     created_at: datetime = _when(nullable=False)
-    # The opt-in daily reminder while in the program: when the next one is due.
-    daily_at: datetime | None = _when(index=True)
-    # Reminders of the clinic's sessions, this many minutes before (None: off), and the next
-    # reminder and after-session reflection the sweep will send.
+    # Reminders of the clinic's sessions, this many minutes before (None: off).
     session_lead_minutes: int | None = None
-    session_reminder_at: datetime | None = _when(index=True)
-    reflection_at: datetime | None = _when(index=True)
-    # The weekly "how is it going with your goals?" while the participant has goals.
-    goals_nudge_at: datetime | None = _when(index=True)
     # After the program.
     graduated_on: date | None = None
-    graduation_sent_at: datetime | None = _when()
     checkins_paused_until: datetime | None = _when()
     checkins_stopped_at: datetime | None = _when()
 
@@ -119,7 +110,8 @@ class CheckInStatus(StrEnum):
     """Where a follow-up check-in is in its life."""
 
     SCHEDULED = "scheduled"  # waiting for its time
-    SENDING = "sending"  # claimed by one worker, being sent
+    CLAIMED = "claimed"  # taken by one worker, not sent yet: back to scheduled if it dies
+    SENDING = "sending"  # being sent by the worker that claimed it
     SENT = "sent"  # delivered, waiting for answers
     ANSWERED = "answered"  # every question answered
     MISSED = "missed"  # too late to send, or no answer in time
@@ -145,8 +137,8 @@ class CheckIn(SQLModel, table=True):
     status: str = Field(default=CheckInStatus.SCHEDULED, sa_type=sa.String(16))
     note: str = Field(default="", max_length=64)
     claimed_at: datetime | None = _when()
+    claimed_by: str | None = Field(default=None, max_length=64)
     sent_at: datetime | None = _when()
-    reminded_at: datetime | None = _when()
     answered_at: datetime | None = _when()
     content_version: str = Field(default="", max_length=64)
     score_use: int | None = None
@@ -196,4 +188,56 @@ class Alert(SQLModel, table=True):
     kind: str = Field(max_length=32)
     context: str = Field(default="", max_length=128)
     status: str = Field(default="open", max_length=16, index=True)
+    created_at: datetime = _when(nullable=False)
+
+
+class AlertKind(StrEnum):
+    """Why staff are asked to look at a participant."""
+
+    CRISIS_LANGUAGE = "crisis_language"
+    HELP_REQUEST = "help_request"  # the participant asked that the clinic be told
+    USE_REPORTED = "use_reported"
+    CONTACT_REQUEST = "contact_request"
+    RISK_RISE = "risk_rise"
+    MISSED_CHECKINS = "missed_checkins"
+    UNREACHABLE = "unreachable"  # the participant blocked the bot
+    DELIVERY_UNKNOWN = "delivery_unknown"
+    DELIVERY_FAILED = "delivery_failed"
+    JOB_FAILED = "job_failed"  # something the bot meant to send raised an error
+
+
+class JobStatus(StrEnum):
+    """Where a scheduled message is in its life."""
+
+    SCHEDULED = "scheduled"  # waiting for its time
+    CLAIMED = "claimed"  # taken by one worker, not run yet: back to scheduled if it dies
+    SENDING = "sending"  # run, its messages being sent
+    SENT = "sent"
+    DONE = "done"  # run, and there was nothing to send
+    CANCELLED = "cancelled"  # replaced, or the participant wrote first
+    FAILED = "failed"  # the job raised, or Telegram refused it
+    BLOCKED = "blocked"  # the participant blocked the bot
+    UNKNOWN = "unknown"  # the send timed out or the worker died mid-send
+
+
+class ScheduledMessage(SQLModel, table=True):
+    """Something the bot sends later on its own: one row, claimed once, run by its kind."""
+
+    __tablename__ = "scheduled_message"
+    __table_args__ = (
+        sa.Index("ix_scheduled_message_status_due_at", "status", "due_at"),
+        sa.Index("ix_scheduled_message_participant_kind", "participant_id", "kind", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    participant_id: int = Field(foreign_key="participant.id")
+    due_at: datetime = _when(nullable=False)
+    status: str = Field(default=JobStatus.SCHEDULED, sa_type=sa.String(16))
+    attempts: int = 0
+    payload: str = Field(default="", max_length=64, description="ids only, never text")
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_at: datetime | None = _when()
+    finished_at: datetime | None = _when()
+    error: str = Field(default="", max_length=64, description="an error class, never a message")
     created_at: datetime = _when(nullable=False)

@@ -18,7 +18,7 @@ from telegram.ext import CallbackContext
 from bot.config import Settings, database_url
 from bot.db import create_engine, migrate, session_factory
 from bot.engine.companion import Companion, build_companion
-from bot.models import CheckIn, Participant
+from bot.models import CheckIn, Participant, ScheduledMessage
 from bot.telegram.app import App, build_application
 from tests.fake_telegram import TOKEN, Clock, FakeTelegram, Person
 
@@ -42,6 +42,16 @@ class RunningBot:
         with Session(self.engine) as session:
             return session.exec(select(Participant).where(Participant.telegram_id == user_id)).one()
 
+    def due(self, kind: str, user_id: int = 4242) -> datetime | None:
+        """When the participant's next scheduled message of this kind is due, if one waits."""
+        person = self.participant(user_id)
+        waiting = [
+            job.due_at
+            for job in self.rows(ScheduledMessage)
+            if job.participant_id == person.id and job.kind == kind and job.status == "scheduled"
+        ]
+        return min(waiting) if waiting else None
+
     def rows(self, model: type[M]) -> list[M]:
         with Session(self.engine) as session:
             return list(session.exec(select(model)).all())
@@ -63,7 +73,6 @@ class RunningBot:
 
     def next_event(self) -> datetime | None:
         follow_up = self.companion.content.follow_up
-        remind = timedelta(hours=follow_up.remind_after_hours)
         window = timedelta(hours=follow_up.answer_within_hours)
         moments: list[datetime] = []
         for row in self.rows(CheckIn):
@@ -71,8 +80,7 @@ class RunningBot:
                 moments.append(row.due_at)
             elif row.status == "sent" and row.sent_at is not None:
                 moments.append(row.sent_at + window + timedelta(seconds=1))
-                if row.reminded_at is None:
-                    moments.append(row.sent_at + remind)
+        moments += [job.due_at for job in self.rows(ScheduledMessage) if job.status == "scheduled"]
         later = [m for m in moments if m > self.clock.now]
         return min(later) if later else None
 

@@ -18,6 +18,9 @@ from tests.fake_telegram import BOT_ID
 class BotApi(ThreadingHTTPServer):
     """A tiny self-hosted Bot API: serves queued updates, keeps sent messages."""
 
+    # Workers send several messages at once; the default backlog of 5 would refuse some.
+    request_queue_size = 128
+
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.updates: list[dict[str, Any]] = []

@@ -38,6 +38,10 @@ class Sent:
         raise AssertionError(f"no button {label!r} in {self.labels}")
 
 
+class WorkerKilled(BaseException):
+    """The worker process dies here: nothing catches it, nothing after it runs."""
+
+
 class FakeTelegram(BaseRequest):
     """Answers Bot API calls the way Telegram does, and keeps what the bot sent."""
 
@@ -47,6 +51,8 @@ class FakeTelegram(BaseRequest):
         self.blocked: set[int] = set()
         # chat id -> what goes wrong with the next message to it: flood, timeout or bad request
         self.trouble: dict[int, str] = {}
+        # The worker dies when it tries to send this many messages more (None: it lives).
+        self.die_after: int | None = None
         self._message_id = 1000
 
     @property
@@ -88,6 +94,10 @@ class FakeTelegram(BaseRequest):
             assert len(caption) <= 1024, "Telegram refuses captions over 1024 characters"
             return self._record(int(str(params["chat_id"])), caption, params, photo=content)
         if api_method == "sendMessage":
+            if self.die_after is not None:
+                if self.die_after <= 0:
+                    raise WorkerKilled
+                self.die_after -= 1
             chat_id = int(str(params["chat_id"]))
             if chat_id in self.blocked:
                 return _error(403, "Forbidden: bot was blocked by the user")

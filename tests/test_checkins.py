@@ -40,6 +40,9 @@ async def test_graduate_command_and_aftercare_plan(
     assert capsys.readouterr().err.strip() == "error: no participant has the label 'nobody'"
 
     await bot.tick()
+    assert not ana.last.text.startswith("Congratulations")  # the command ran on today's clock
+    bot.clock.now = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)  # 9:00 in New York
+    await bot.tick()
     congratulations, intro = ana.inbox()[-2:]
     assert congratulations.text.startswith("Congratulations, Ana! 🎓")
     assert intro.text.startswith("Your aftercare plan has four parts")
@@ -235,8 +238,9 @@ async def test_blocked_bot_stops_everything_and_flags_staff(bot: RunningBot) -> 
 async def test_a_worker_that_died_mid_send(bot: RunningBot) -> None:
     await graduate(bot)
     bot.clock.now = DAY_ONE
-    claimed = bot.companion.claim_checkins(10)  # claimed, then the process died
-    assert [c.checkin_id is not None for c in claimed] == [True]
+    sweep = bot.companion.sweep
+    opened = sweep.open_checkins(sweep.claim_checkins(10))  # being sent, then the process died
+    assert [o.telegram_id for o in opened] == [300]
     await bot.run_until(DAY_ONE + timedelta(minutes=11))
     [day_one] = [r for r in bot.rows(CheckIn) if r.day == 1]
     assert (day_one.status, day_one.note) == ("unknown", "worker stopped while sending")

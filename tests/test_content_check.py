@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from bot.content.loader import ContentError, load_content
+from bot.features import build_registry
 
 ROOT = Path(__file__).resolve().parent.parent
+NEEDS = build_registry().needs()
 MARK = "# <- here"
 
 
@@ -59,13 +61,13 @@ CASES = [
     ("en/flows/consent.yaml", "    text: Is it okay", f"    text: {'a' * 4100} {MARK}",
      "this text has 4100 characters; Telegram allows 4096"),
     ("en/messages.yaml", '"flow:lessons"}', f'"flow:lesons"}} {MARK}',
-     "menu item 'lessons' goes to 'flow:lesons', which does not exist: use menu, help, plan or "
+     "menu item 'lessons' goes to 'flow:lesons', which does not exist: use help, menu, plan or "
      "flow:<flow id>"),
     ("en/messages.yaml", "  carry_on:", f"  carry_off: Later {MARK}\n  carry_on:",
      "'texts.carry_off' is not a known field here; check the spelling"),
     ("en/flows/settings.yaml", "    ask: timezone", f"    ask: zone {MARK}",
-     "'steps.2.ask' should be one of 'preferred_name', 'timezone', 'message_time', "
-     "'plan_item' or 'note'"),
+     "step 'timezone' asks for 'zone', which the bot does not know: use one of message_time, "
+     "note, plan_item, preferred_name, timezone"),
 ]  # fmt: skip
 
 
@@ -77,7 +79,7 @@ CASES = [
 def test_one_problem_each(tmp_path: Path, file: str, old: str, new: str, message: str) -> None:
     content = broken_copy(tmp_path, file, old, new, spanish=False)
     with pytest.raises(ContentError) as caught:
-        load_content(content)
+        load_content(content, NEEDS)
     line = marked_line(content, file)
     assert [str(p) for p in caught.value.problems] == [f"content/{file}:{line}: {message}"]
 
@@ -89,7 +91,7 @@ def test_quiz_needs_one_right_answer(tmp_path: Path) -> None:
         "      - label: 988 or 911\n", spanish=False,
     )  # fmt: skip
     with pytest.raises(ContentError) as caught:
-        load_content(content)
+        load_content(content, NEEDS)
     lines = (content / file).read_text().splitlines()
     options = next(i for i, line in enumerate(lines, 1) if "id: quiz_crisis" in line) + 4
     assert lines[options - 1].strip() == "- label: This chat bot"
@@ -104,7 +106,7 @@ def test_yaml_syntax_error(tmp_path: Path) -> None:
         tmp_path, "en/crisis.yaml", "  - suicide\n", "  - [suicide\n", spanish=False
     )
     with pytest.raises(ContentError) as caught:
-        load_content(content)
+        load_content(content, NEEDS)
     [problem] = caught.value.problems
     assert problem.file == "content/en/crisis.yaml"
     assert problem.message.startswith("YAML syntax: ")
@@ -122,7 +124,7 @@ def test_missing_flow_and_missing_field(tmp_path: Path) -> None:
     )
     (content / "en/flows/consent.yaml").unlink()
     with pytest.raises(ContentError) as caught:
-        load_content(content)
+        load_content(content, NEEDS)
     version_line = next(
         i
         for i, line in enumerate((content / "en/flows/settings.yaml").read_text().splitlines(), 1)
@@ -130,14 +132,15 @@ def test_missing_flow_and_missing_field(tmp_path: Path) -> None:
     )
     assert [str(p) for p in caught.value.problems] == [
         f"content/en/flows/settings.yaml:{version_line}: 'title' is missing",
-        "content/en/flows/consent.yaml:1: the 'consent' flow is missing",
+        "content/en/flows/consent.yaml:1: the 'consent' flow is missing: the bot opens it by "
+        "this id (put the file back, or add a flow with 'id: consent')",
     ]
 
 
 def test_missing_translations(tmp_path: Path) -> None:
     content = broken_copy(tmp_path, "clinic.yaml", "      es: ", "      fr: ", spanish=True)
     with pytest.raises(ContentError) as caught:
-        load_content(content)
+        load_content(content, NEEDS)
     lines = (content / "clinic.yaml").read_text().splitlines()
     english = next(i for i, line in enumerate(lines, 1) if line.startswith("      fr: ")) - 1
     assert [str(p) for p in caught.value.problems] == [
@@ -149,7 +152,7 @@ def test_missing_translations(tmp_path: Path) -> None:
         spanish=True,
     )  # fmt: skip
     with pytest.raises(ContentError) as caught:
-        load_content(content)
+        load_content(content, NEEDS)
     lines = (content / "es/flows/consent.yaml").read_text().splitlines()
     option = next(i for i, line in enumerate(lines, 1) if "goto: decide" in line) - 2
     assert [str(p) for p in caught.value.problems] == [
@@ -159,7 +162,7 @@ def test_missing_translations(tmp_path: Path) -> None:
 
 
 def test_question_renamed_while_answers_use_it() -> None:
-    content = load_content(ROOT / "content")
+    content = load_content(ROOT / "content", NEEDS)
     file, line = content.languages["en"].sources["orientation"]
     assert [str(p) for p in content.check_stored_answers([("orientation", "quiz_old")])] == [
         f"{file}:{line}: stored answers use step 'quiz_old' of flow 'orientation', which is gone: "
@@ -175,3 +178,28 @@ def test_check_command_exit_codes(tmp_path: Path) -> None:
     )  # fmt: skip
     assert good.returncode == 0, good.stderr
     assert good.stdout.strip().endswith("content OK: 2 language(s), 56 flows")
+
+
+def test_unknown_action(tmp_path: Path) -> None:
+    content = broken_copy(
+        tmp_path, "en/flows/settings.yaml", "do: daily_on, goto: choose}",
+        f"do: daily_onn, goto: choose}} {MARK}", spanish=False,
+    )  # fmt: skip
+    with pytest.raises(ContentError) as caught:
+        load_content(content, NEEDS)
+    line = marked_line(content, "en/flows/settings.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        f"content/en/flows/settings.yaml:{line}: option 7 of step 'choose' does 'daily_onn', "
+        "which the bot does not know: use one of " + ", ".join(sorted(NEEDS.actions))
+    ]
+
+
+@pytest.mark.parametrize("flow", sorted(NEEDS.flows))
+def test_a_flow_the_code_opens_is_missing(tmp_path: Path, flow: str) -> None:
+    content = broken_copy(tmp_path, "clinic.yaml", "", "", spanish=False)
+    (content / f"en/flows/{flow}.yaml").unlink()
+    with pytest.raises(ContentError) as caught:
+        load_content(content, NEEDS)
+    expected = f"content/en/flows/{flow}.yaml:1: the '{flow}' flow is missing: the bot opens it"
+    assert any(str(p).startswith(expected) for p in caught.value.problems)
+    assert (ROOT / "content/en/flows" / f"{flow}.yaml").exists()

@@ -17,7 +17,7 @@ async def test_daily_reminder_on_and_off(bot: RunningBot) -> None:
     await sam.tap("⚙️ Settings")
     got = await sam.tap("Daily reminder on")
     assert got[0].text.startswith("Okay. I'll send you a short reminder every day at 09:00.")
-    first = bot.participant().daily_at
+    first = bot.due("daily")
     assert first == datetime(2026, 11, 28, 14, 0, tzinfo=UTC)  # 9:00 in New York
     bot.clock.now = first - timedelta(minutes=1)
     await bot.tick()
@@ -32,7 +32,7 @@ async def test_daily_reminder_on_and_off(bot: RunningBot) -> None:
     await sam.send("/menu")
     await sam.tap("⚙️ Settings")
     await sam.tap("Daily reminder off")
-    assert bot.participant().daily_at is None
+    assert bot.due("daily") is None
     bot.clock.advance(days=2)
     await bot.tick()
     assert len([s for s in sam.inbox() if s.text.startswith(DAILY)]) == 3
@@ -52,7 +52,7 @@ async def test_goals_and_the_weekly_question(bot: RunningBot) -> None:
     assert got[0].text.startswith("You already have three goals.")
     assert "My goals:\n• Go to 3 meetings a week\n• Sleep by 11 pm\n• Call my mom" in got[1].text
 
-    nudge_at = bot.participant().goals_nudge_at
+    nudge_at = bot.due("goals")
     assert nudge_at is not None and nudge_at - bot.clock.now > timedelta(days=6)
     bot.clock.now = nudge_at
     await bot.tick()
@@ -66,7 +66,7 @@ async def test_goals_and_the_weekly_question(bot: RunningBot) -> None:
     assert got[0].text == 'Thank you. Every step on "Go to 3 meetings a week" counts.'
     ratings = [(a.flow, a.value) for a in bot.rows(Answer)]
     assert ("goals", "4") in ratings
-    assert bot.participant().goals_nudge_at == nudge_at + timedelta(days=7)
+    assert bot.due("goals") == nudge_at + timedelta(days=7)
     got = await sam.tap_data("w|99999|3")  # not theirs, or not a goal
     assert got[0].text.startswith("Sorry, that button doesn't work here")
 
@@ -78,15 +78,14 @@ async def test_session_reminders_and_a_reflection_after(bot: RunningBot) -> None
     got = await sam.tap("Session reminders 1 hour before")
     assert got[0].text.startswith("Okay. I'll remind you before each group and one-on-one")
     saturday = datetime(2026, 11, 28, 14, 0, tzinfo=UTC)  # 9:00, an hour before 10:00 group
-    assert bot.participant().session_reminder_at == saturday
+    assert bot.due("session_reminder") == saturday
     bot.clock.now = saturday
     await bot.tick()
     assert sam.last.text == (
         "Hi Sam, a reminder: Group therapy and family education, 10:00 today. See you there!"
     )
-    person = bot.participant()
-    assert person.reflection_at == datetime(2026, 11, 28, 18, 0, tzinfo=UTC)  # it ends 13:00
-    assert person.session_reminder_at == datetime(2026, 11, 30, 22, 0, tzinfo=UTC)  # Monday
+    assert bot.due("reflection") == datetime(2026, 11, 28, 18, 0, tzinfo=UTC)  # it ends 13:00
+    assert bot.due("session_reminder") == datetime(2026, 11, 30, 22, 0, tzinfo=UTC)  # Monday
     bot.clock.now = datetime(2026, 11, 28, 18, 0, tzinfo=UTC)
     await bot.tick()
     assert sam.last.text.startswith("How was today's session, Sam?")
@@ -97,4 +96,4 @@ async def test_session_reminders_and_a_reflection_after(bot: RunningBot) -> None
     await sam.send("/menu")
     await sam.tap("⚙️ Settings")
     await sam.tap("Session reminders off")
-    assert bot.participant().session_reminder_at is None
+    assert bot.due("session_reminder") is None

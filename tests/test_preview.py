@@ -10,9 +10,8 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.console import run_preview
-from bot.content.loader import load_content
 from bot.db import create_engine, migrate, session_factory
-from bot.engine.companion import Companion
+from bot.engine.companion import build_companion
 
 ROOT = Path(__file__).resolve().parent.parent
 # Consent (Next, Next, Next, agree), a name, eight cards, the quiz, time zone and time.
@@ -22,9 +21,7 @@ WALK = ["1", "2", "2", "1", "Sam", *["2"] * 8, "2", "2", "2", "Denver", "1", "2"
 def test_preview_walks_to_the_menu_and_remembers(settings: Settings) -> None:
     engine = create_engine(settings.database_url)
     migrate(engine)
-    companion = Companion(
-        content=load_content(settings.content_dir), sessions=session_factory(engine)
-    )
+    companion = build_companion(settings, session_factory(engine))
     out = io.StringIO()
     run_preview(companion, io.StringIO("\n".join(WALK)), out)
     screen = out.getvalue()

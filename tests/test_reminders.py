@@ -14,7 +14,7 @@ async def test_remind_me_later(bot: RunningBot) -> None:
     assert got[0].labels == ["In 1 hour", "In 4 hours", "Tomorrow"]
     got = await alex.tap("In 4 hours")
     assert got[0].text == "Okay! I'll remind you in 4 hours. Take care until then."
-    assert bot.participant().remind_at == bot.clock.now.replace(hour=19)
+    assert bot.due("remind") == bot.clock.now.replace(hour=19)
 
     bot.clock.advance(hours=3)
     await bot.tick()
@@ -27,7 +27,7 @@ async def test_remind_me_later(bot: RunningBot) -> None:
     count = len(alex.inbox())
     await bot.tick()  # claimed once, sent once
     assert len(alex.inbox()) == count
-    assert bot.participant().remind_at is None
+    assert bot.due("remind") is None
 
 
 async def test_reminder_to_someone_who_blocked_the_bot(bot: RunningBot) -> None:

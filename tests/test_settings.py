@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings, SettingsError, database_url
-from bot.content.loader import load_content
 from bot.db import create_engine, session_factory
-from bot.engine.companion import Companion
+from bot.engine.companion import build_companion
 from bot.telegram.app import build_application
 from tests.fake_telegram import TOKEN, FakeTelegram
 
@@ -115,9 +114,7 @@ async def test_self_hosted_bot_api_base_url(tmp_path: Path) -> None:
         }
     )
     engine = create_engine(settings.database_url)
-    companion = Companion(
-        content=load_content(settings.content_dir), sessions=session_factory(engine)
-    )
+    companion = build_companion(settings, session_factory(engine))
     telegram = FakeTelegram()
     app = build_application(settings, companion, request=telegram, token=TOKEN)
     await app.initialize()

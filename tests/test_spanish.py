@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.content.loader import load_content
+from bot.features import build_registry
 from bot.models import Completion, ConsentRecord
 from tests.conftest import RunningBot
 from tests.fake_telegram import Person, Sent
 
-ES = load_content(Path(__file__).resolve().parent.parent / "content").languages["es"]
+ES = load_content(
+    Path(__file__).resolve().parent.parent / "content", build_registry().needs()
+).languages["es"]
 NEXT, FINISH = ES.messages.buttons.next, ES.messages.buttons.finish
 
 

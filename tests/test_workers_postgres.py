@@ -39,8 +39,7 @@ def _seed(url: str) -> None:
     zone = f"Etc/GMT{-shift:+d}" if shift else "Etc/GMT"
     people = [
         {"telegram_id": FIRST_ID + i, "language": "en", "timezone": zone, "created_at": now,
-         "consented_at": now, "oriented_at": now, "graduated_on": now.date(),
-         "graduation_sent_at": now}
+         "consented_at": now, "oriented_at": now, "graduated_on": now.date()}
         for i in range(COUNT)
     ]  # fmt: skip
     with Session(engine) as session:
@@ -61,7 +60,7 @@ def _seed(url: str) -> None:
 def _waiting(url: str) -> int:
     engine = create_engine(url)
     with Session(engine) as session:
-        waiting = col(CheckIn.status).in_(["scheduled", "sending"])
+        waiting = col(CheckIn.status).in_(["scheduled", "claimed", "sending"])
         count = session.exec(select(func.count()).select_from(CheckIn).where(waiting)).one()
     engine.dispose()
     return count

@@ -2,44 +2,44 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from bot import alerts
 from bot import participants as people
 from bot.checkins import store
 from bot.checkins.scoring import subscales
 from bot.content.schema import Question, Questionnaire
 from bot.engine import callbacks as cb
+from bot.engine.context import TurnContext
 from bot.engine.steps import SCALE, fill, scale_rows
 from bot.engine.types import Button, Reply
-from bot.models import CheckIn
+from bot.models import AlertKind, CheckIn
 from bot.models import CheckInStatus as S
 
-if TYPE_CHECKING:
-    from bot.engine.turn import Turn
-
-USE_ALERT, CONTACT_ALERT, RISK_ALERT = "use_reported", "contact_request", "risk_rise"
+CHECKIN = "q"  # q|checkin id|question index|key: a check-in answer
+CONTACT = "k"  # k|checkin id: "please contact me" after reported use
 MAX_TEXT_ANSWER = 256
+# Where a check-in can still take answers; 'unknown' ones may well have arrived.
+OPEN = (S.SENT, S.MISSED, S.UNKNOWN)
 
 
 class CheckInTalk:
     """Asks and records one participant's check-in answers within a turn."""
 
-    def __init__(self, turn: Turn) -> None:
-        self.turn = turn
-        self.session = turn.session
+    def __init__(self, ctx: TurnContext) -> None:
+        self.ctx = ctx
+        self.session = ctx.session
 
     def questionnaire(self, checkin: CheckIn) -> Questionnaire:
-        return self.turn.lang.questionnaires[checkin.questionnaire]
+        return self.ctx.lang.questionnaires[checkin.questionnaire]
 
     def opening(self, checkin: CheckIn) -> list[Reply]:
         """One message opens a check-in: a hello, then the first question with its buttons."""
-        intro = fill(self.questionnaire(checkin).intro, self.turn.values())
+        intro = fill(self.questionnaire(checkin).intro, self.ctx.values())
         return _joined(intro, self.next_question(checkin, {}))
 
     def reminder(self, checkin: CheckIn) -> list[Reply]:
         """One message: a gentle nudge, then the first question still unanswered."""
         given = store.answers(session=self.session, checkin_id=_id(checkin))
-        return _joined(self.turn.text_of("checkin_reminder"), self.next_question(checkin, given))
+        return _joined(self.ctx.text_of("checkin_reminder"), self.next_question(checkin, given))
 
     def next_question(self, checkin: CheckIn, given: dict[str, str]) -> list[Reply]:
         questionnaire = self.questionnaire(checkin)
@@ -52,7 +52,7 @@ class CheckInTalk:
         question = questionnaire.questions[index]
 
         def data(key: str | int) -> str:
-            return cb.encode(cb.CHECKIN, _id(checkin), index, key)
+            return cb.encode(CHECKIN, _id(checkin), index, key)
 
         rows: list[tuple[Button, ...]]
         if question.kind == "scale":
@@ -60,27 +60,27 @@ class CheckInTalk:
         else:
             rows = [(Button(o.label, data(i)),) for i, o in enumerate(question.options)]
         if question.optional:
-            rows.append((Button(self.turn.lang.messages.buttons.skip, data(cb.SKIP)),))
+            rows.append((Button(self.ctx.lang.messages.buttons.skip, data(cb.SKIP)),))
         counter = f"({index + 1}/{len(questionnaire.questions)}) "
-        return Reply(counter + fill(question.text, self.turn.values()), tuple(rows))
+        return Reply(counter + fill(question.text, self.ctx.values()), tuple(rows))
 
     def button(self, checkin_id: str, index: str, key: str) -> list[Reply]:
         """A tapped answer; a forged or stale one is answered kindly and stores nothing."""
         checkin = self._own(checkin_id)
         if checkin is None:
-            return [self.turn.say("checkin_closed")]
+            return [self.ctx.say("checkin_closed")]
         questionnaire = self.questionnaire(checkin)
         if not index.isdigit() or int(index) >= len(questionnaire.questions):
-            return [self.turn.say("unknown_button")]
+            return [self.ctx.say("unknown_button")]
         question = questionnaire.questions[int(index)]
         value = _value(question, key)
         if value is None:
-            return [self.turn.say("unknown_button")]
+            return [self.ctx.say("unknown_button")]
         return self.record(checkin, question, value)
 
     def text(self, text: str) -> list[Reply] | None:
         """Typed text answers the open check-in when its next question asks for text."""
-        person_id = _pid(self.turn.p.id)
+        person_id = self.ctx.participant_id
         for checkin in store.open_checkins(session=self.session, participant_id=person_id):
             given = store.answers(session=self.session, checkin_id=_id(checkin))
             waiting = [q for q in self.questionnaire(checkin).questions if q.id not in given]
@@ -92,32 +92,38 @@ class CheckInTalk:
         """'Please contact me' under the reply to reported use."""
         checkin = self._own(checkin_id, closed_too=True)
         if checkin is None:
-            return [self.turn.say("unknown_button")]
-        self._alert(CONTACT_ALERT, checkin)
-        return [self.turn.say("contact_ok")]
+            return [self.ctx.say("unknown_button")]
+        self._alert(AlertKind.CONTACT_REQUEST, checkin)
+        return [self.ctx.say("contact_ok")]
 
     def record(self, checkin: CheckIn, question: Question, value: str) -> list[Reply]:
         given = store.answers(session=self.session, checkin_id=_id(checkin))
         if question.id in given:
-            return [self.turn.say("checkin_already"), *self.next_question(checkin, given)]
-        turn = self.turn
+            return [self.ctx.say("checkin_already"), *self.next_question(checkin, given)]
+        ctx = self.ctx
+        if checkin.status == S.UNKNOWN:  # it did arrive after all: no longer for staff to review
+            checkin.status, checkin.sent_at = S.SENT, checkin.claimed_at
+            alerts.close(
+                session=self.session, participant_id=ctx.participant_id,
+                kind=AlertKind.DELIVERY_UNKNOWN, context=where(checkin), now=ctx.now,
+            )  # fmt: skip
+            self.session.add(checkin)
         people.record_answer(
-            session=self.session, participant=turn.p, flow=f"checkin:{checkin.questionnaire}",
-            question=question.id, value=value, checkin_id=checkin.id,
-            version=turn.lang.versions[f"checkin:{checkin.questionnaire}"], now=turn.now,
+            session=self.session, participant=ctx.participant,
+            flow=f"checkin:{checkin.questionnaire}", question=question.id, value=value,
+            checkin_id=checkin.id, version=ctx.version(f"checkin:{checkin.questionnaire}"),
+            now=ctx.now,
         )  # fmt: skip
         given[question.id] = value
         replies: list[Reply] = []
         signal = next((o.signal for o in question.options if o.value == value), None)
         if signal == "use":
-            self._alert(USE_ALERT, checkin)
-            offer = Button(
-                turn.lang.messages.buttons.contact_me, cb.encode(cb.CONTACT, _id(checkin))
-            )
-            replies.append(Reply(turn.text_of("use_support"), ((offer,),)))
+            self._alert(AlertKind.USE_REPORTED, checkin)
+            offer = Button(ctx.lang.messages.buttons.contact_me, cb.encode(CONTACT, _id(checkin)))
+            replies.append(Reply(ctx.text_of("use_support"), ((offer,),)))
         elif signal == "contact":
-            self._alert(CONTACT_ALERT, checkin)
-            replies.append(turn.say("contact_ok"))
+            self._alert(AlertKind.CONTACT_REQUEST, checkin)
+            replies.append(ctx.say("contact_ok"))
         following = self.next_question(checkin, given)
         if following:
             return [*replies, *following]
@@ -125,8 +131,8 @@ class CheckInTalk:
 
     def finish(self, checkin: CheckIn, given: dict[str, str]) -> list[Reply]:
         questionnaire = self.questionnaire(checkin)
-        checkin.status, checkin.answered_at = S.ANSWERED, self.turn.now
-        checkin.content_version = self.turn.lang.versions[f"checkin:{checkin.questionnaire}"]
+        checkin.status, checkin.answered_at = S.ANSWERED, self.ctx.now
+        checkin.content_version = self.ctx.lang.versions[f"checkin:{checkin.questionnaire}"]
         scores = {
             q.bam: option.score
             for q in questionnaire.questions
@@ -139,30 +145,33 @@ class CheckInTalk:
             checkin.score_risk = totals["risk"]
             checkin.score_protective = totals["protective"]
             before = store.previous_risk(session=self.session, checkin=checkin)
-            rise = self.turn.content.follow_up.risk_rise_alert
+            rise = self.ctx.content.follow_up.risk_rise_alert
             risk = checkin.score_risk
             if before is not None and risk is not None and risk - before >= rise:
-                self._alert(RISK_ALERT, checkin)
+                self._alert(AlertKind.RISK_RISE, checkin)
         self.session.add(checkin)
-        return [Reply(fill(questionnaire.outro, self.turn.values()))]
+        return [Reply(fill(questionnaire.outro, self.ctx.values()))]
 
     def _own(self, checkin_id: str, *, closed_too: bool = False) -> CheckIn | None:
         """The participant's own check-in, if it can still take answers."""
         if not checkin_id.isdigit():
             return None
         checkin = self.session.get(CheckIn, int(checkin_id))
-        if checkin is None or checkin.participant_id != self.turn.p.id:
+        if checkin is None or checkin.participant_id != self.ctx.participant.id:
             return None
         if closed_too:
             return checkin
-        still_open = checkin.status in (S.SENT, S.MISSED) and checkin.answered_at is None
-        return checkin if still_open and checkin.sent_at is not None else None
+        arrived = checkin.sent_at is not None or checkin.status == S.UNKNOWN
+        still_open = checkin.status in OPEN and checkin.answered_at is None
+        return checkin if still_open and arrived else None
 
-    def _alert(self, kind: str, checkin: CheckIn) -> None:
-        people.raise_alert(
-            session=self.session, participant=self.turn.p, kind=kind,
-            context=f"check-in day {checkin.day}", now=self.turn.now,
-        )  # fmt: skip
+    def _alert(self, kind: AlertKind, checkin: CheckIn) -> None:
+        self.ctx.alert(kind, where(checkin))
+
+
+def where(checkin: CheckIn) -> str:
+    """How staff see which check-in a flag is about."""
+    return f"check-in day {checkin.day}"
 
 
 def _joined(text: str, question: list[Reply]) -> list[Reply]:
@@ -189,8 +198,3 @@ def _value(question: Question, key: str) -> str | None:
 def _id(checkin: CheckIn) -> int:
     assert checkin.id is not None
     return checkin.id
-
-
-def _pid(participant_id: int | None) -> int:
-    assert participant_id is not None
-    return participant_id

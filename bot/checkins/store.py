@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from bot.checkins.schedule import due_at
 from bot.content.schema import FollowUp
+from bot.db import claim_oldest
 from bot.models import Answer, CheckIn, Participant
 from bot.models import CheckInStatus as S
 
@@ -132,13 +133,9 @@ def missed_streak(*, session: Session, participant_id: int) -> int:
 
 
 def claim_due(
-    *, session: Session, now: datetime, limit: int, telegram_id: int | None = None
-) -> Sequence[tuple[CheckIn, Participant]]:
-    """Take up to `limit` due check-ins for this worker alone.
-
-    PostgreSQL skips rows another worker has locked (FOR UPDATE SKIP LOCKED); SQLite runs the
-    single UPDATE ... RETURNING under its write lock. Either way each row is claimed once.
-    """
+    *, session: Session, now: datetime, limit: int, worker: str, telegram_id: int | None = None
+) -> list[int]:
+    """Take up to `limit` due check-ins for this worker alone; nothing is sent yet."""
     due = (
         select(CheckIn.id)
         .join(Participant, col(Participant.id) == CheckIn.participant_id)
@@ -154,18 +151,31 @@ def claim_due(
             ),
         )
         .where(sa.true() if telegram_id is None else col(Participant.telegram_id) == telegram_id)
-        .order_by(col(CheckIn.due_at))
-        .limit(limit)
-        .with_for_update(skip_locked=True, of=CheckIn)
     )
-    ids = session.execute(
+    values = {"status": S.CLAIMED, "claimed_at": now, "claimed_by": worker}
+    return claim_oldest(session, CheckIn, due, limit=limit, values=values)
+
+
+def start_sending(
+    *, session: Session, ids: Sequence[int], worker: str
+) -> Sequence[tuple[CheckIn, Participant]]:
+    """Mark this worker's claimed check-ins as being sent, and return them with their people.
+
+    Only rows still claimed by this worker move: one given back meanwhile is not sent twice."""
+    if not ids:
+        return []
+    moved = session.execute(
         sa.update(CheckIn)
-        .where(col(CheckIn.id).in_(due.scalar_subquery()))
-        .values(status=S.SENDING, claimed_at=now)
+        .where(
+            col(CheckIn.id).in_(ids),
+            col(CheckIn.status) == S.CLAIMED,
+            col(CheckIn.claimed_by) == worker,
+        )
+        .values(status=S.SENDING)
         .returning(col(CheckIn.id)),
         execution_options={"synchronize_session": False},
     ).all()
-    return with_participants(session=session, ids=[row[0] for row in ids])
+    return with_participants(session=session, ids=[row[0] for row in moved])
 
 
 def with_participants(
@@ -183,40 +193,22 @@ def with_participants(
 
 
 def stale_claims(*, session: Session, now: datetime) -> list[CheckIn]:
-    """Rows a worker claimed and never reported on: mark them unknown, for a person to review."""
-    stale = session.exec(
-        select(CheckIn).where(
-            CheckIn.status == S.SENDING, col(CheckIn.claimed_at) < now - STALE_CLAIM
-        )
+    """Claims of workers that died: never sent goes back to waiting; mid-send becomes unknown
+    (it may or may not have arrived), for a person to review. Returns the unknown ones."""
+    stale = now - STALE_CLAIM
+    session.execute(
+        sa.update(CheckIn)
+        .where(col(CheckIn.status) == S.CLAIMED, col(CheckIn.claimed_at) < stale)
+        .values(status=S.SCHEDULED, claimed_at=None, claimed_by=None),
+        execution_options={"synchronize_session": False},
+    )
+    lost = session.exec(
+        select(CheckIn).where(CheckIn.status == S.SENDING, col(CheckIn.claimed_at) < stale)
     ).all()
-    for row in stale:
+    for row in lost:
         row.status, row.note = S.UNKNOWN, "worker stopped while sending"
         session.add(row)
-    return list(stale)
-
-
-def reminder_candidates(
-    *, session: Session, now: datetime, follow_up: FollowUp
-) -> Sequence[CheckIn]:
-    quiet_since = now - timedelta(hours=follow_up.remind_after_hours)
-    return session.exec(
-        select(CheckIn).where(
-            CheckIn.status == S.SENT,
-            col(CheckIn.reminded_at).is_(None),
-            col(CheckIn.sent_at) <= quiet_since,
-        )
-    ).all()
-
-
-def claim_reminder(*, session: Session, checkin_id: int, now: datetime) -> bool:
-    """True for the one worker that gets to send this reminder."""
-    won = session.execute(
-        sa.update(CheckIn)
-        .where(col(CheckIn.id) == checkin_id, col(CheckIn.reminded_at).is_(None))
-        .values(reminded_at=now)
-        .returning(col(CheckIn.id))
-    ).first()
-    return won is not None
+    return list(lost)
 
 
 def open_checkins(*, session: Session, participant_id: int) -> Sequence[CheckIn]:
@@ -225,9 +217,9 @@ def open_checkins(*, session: Session, participant_id: int) -> Sequence[CheckIn]
         select(CheckIn)
         .where(
             CheckIn.participant_id == participant_id,
-            col(CheckIn.sent_at).is_not(None),
+            col(CheckIn.sent_at).is_not(None) | (col(CheckIn.status) == S.UNKNOWN),
             col(CheckIn.answered_at).is_(None),
-            col(CheckIn.status).in_([S.SENT, S.MISSED]),
+            col(CheckIn.status).in_([S.SENT, S.MISSED, S.UNKNOWN]),
         )
         .order_by(col(CheckIn.day).desc())
     ).all()
@@ -249,9 +241,3 @@ def previous_risk(*, session: Session, checkin: CheckIn) -> int | None:
         )
         .order_by(col(CheckIn.day).desc())
     ).first()
-
-
-def participant_of(*, session: Session, checkin: CheckIn) -> Participant:
-    person = session.get(Participant, checkin.participant_id)
-    assert person is not None
-    return person

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from bot.content.files import Path_, Problem, YamlFile
@@ -18,7 +19,17 @@ PLACEHOLDERS = frozenset(
         "schedule", "rules", "paperwork", "crisis_lines", "plan_items",
     }
 )  # fmt: skip
-SPECIAL_TARGETS = ("menu", "help", "plan")
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What the code asks of the content: flows it opens by id, and the names content may use
+    for actions (`do:`), stored answers (`ask:`) and pages (`goto:`)."""
+
+    flows: frozenset[str] = frozenset()
+    actions: frozenset[str] = frozenset()
+    fields: frozenset[str] = frozenset()
+    targets: frozenset[str] = frozenset()
 
 
 def strings(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
@@ -53,32 +64,34 @@ def check_strings(file: YamlFile, placeholder: Any) -> Iterator[Problem]:
             )
 
 
-def valid_target(target: str, steps: Iterable[str], flows: Iterable[str]) -> bool:
-    if target in SPECIAL_TARGETS:
+def valid_target(target: str, steps: Iterable[str], flows: Iterable[str], needs: Needs) -> bool:
+    if target in needs.targets:
         return True
     if target.startswith("flow:"):
         return target.removeprefix("flow:") in flows
     return target in steps
 
 
-def check_messages(messages: Messages, file: YamlFile, flows: set[str]) -> Iterator[Problem]:
+def check_messages(
+    messages: Messages, file: YamlFile, flows: set[str], needs: Needs
+) -> Iterator[Problem]:
     ids: set[str] = set()
     for index, item in enumerate(messages.menu):
         if item.id in ids:
             yield file.problem(f"menu id '{item.id}' is used twice", "menu", index, "id")
         ids.add(item.id)
-        if not valid_target(item.goto, (), flows):
+        if not valid_target(item.goto, (), flows, needs):
             yield file.problem(
                 f"menu item '{item.id}' goes to '{item.goto}', which does not exist: "
-                "use menu, help, plan or flow:<flow id>",
+                f"use {_names(needs.targets)} or flow:<flow id>",
                 "menu",
                 index,
                 "goto",
             )
 
 
-def check_flow(flow: Flow, file: YamlFile, flows: set[str]) -> Iterator[Problem]:
-    """Duplicate ids, links to nowhere, and steps whose kind and fields disagree."""
+def check_flow(flow: Flow, file: YamlFile, flows: set[str], needs: Needs) -> Iterator[Problem]:
+    """Duplicate ids, links to nowhere, unknown actions, steps whose kind and fields disagree."""
     step_ids: set[str] = set()
     for index, step in enumerate(flow.steps):
         if step.id in step_ids:
@@ -109,6 +122,19 @@ def check_flow(flow: Flow, file: YamlFile, flows: set[str]) -> Iterator[Problem]
             yield file.problem(f"{name} needs both 'wait_minutes' and 'wait_text', or neither", *at)
         if step.kind == "ask" and step.ask is None:
             yield file.problem(f"ask {name} needs 'ask:' (what to store)", *at)
+        if step.ask is not None and step.ask not in needs.fields:
+            yield file.problem(
+                f"{name} asks for '{step.ask}', which the bot does not know: "
+                f"use one of {_names(needs.fields)}",
+                *at, "ask",
+            )  # fmt: skip
+        for i, option in enumerate(step.options):
+            if option.do is not None and option.do not in needs.actions:
+                yield file.problem(
+                    f"option {i + 1} of {name} does '{option.do}', which the bot does not know: "
+                    f"use one of {_names(needs.actions)}",
+                    *at, "options", i, "do",
+                )  # fmt: skip
         if step.kind != "ask" and step.ask is not None:
             yield file.problem(f"{name} has 'ask:' but is not an ask step", *at, "ask")
         links: list[tuple[str, Path_]] = [(step.next, (*at, "next"))] if step.next else []
@@ -120,7 +146,7 @@ def check_flow(flow: Flow, file: YamlFile, flows: set[str]) -> Iterator[Problem]
             if option.goto
         ]
         for target, path in links:
-            if not valid_target(target, step_ids, flows):
+            if not valid_target(target, step_ids, flows, needs):
                 yield file.problem(
                     f"{name} goes to '{target}', which does not exist: add it or fix the link",
                     *path,
@@ -133,6 +159,10 @@ def check_flow(flow: Flow, file: YamlFile, flows: set[str]) -> Iterator[Problem]
                 "link to it, or remove it",
                 "steps", index, "id", warning=True,
             )  # fmt: skip
+
+
+def _names(names: Iterable[str]) -> str:
+    return ", ".join(sorted(names))
 
 
 def _reachable(flow: Flow) -> set[str]:

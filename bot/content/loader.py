@@ -8,16 +8,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.content import checks
+from bot.content.checks import Needs
 from bot.content.files import ContentError, Problem, YamlFile, display_name, open_yaml, parse
 from bot.content.schema import Clinic, CrisisPhrases, Flow, FollowUp, Messages, Questionnaire
 
 CONSENT = "consent"
 ORIENTATION = "orientation"
-REQUIRED_FLOWS = (CONSENT, ORIENTATION)
+# The engine itself opens these; features declare the rest in Needs.
+ENGINE_FLOWS = (CONSENT, ORIENTATION)
 DEFAULT_LANGUAGE = "en"
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
-__all__ = ["Content", "ContentError", "Language", "Problem", "load_content"]
+__all__ = ["Content", "ContentError", "Language", "Needs", "Problem", "load_content"]
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,9 @@ class _Loaded:
     questionnaires: dict[str, tuple[Questionnaire, YamlFile]]
 
 
-def load_content(root: Path) -> Content:
-    """Load and check the whole folder; raise ContentError listing every problem."""
+def load_content(root: Path, needs: Needs) -> Content:
+    """Load and check the whole folder against what the code needs; raise ContentError listing
+    every problem."""
     problems: list[Problem] = []
     clinic_file = open_yaml(root, root / "clinic.yaml", problems)
     clinic = parse(clinic_file, Clinic, problems) if clinic_file else None
@@ -106,7 +109,7 @@ def load_content(root: Path) -> Content:
                 "this file is missing",
             )
         )
-    loaded = {folder.name: _read_language(root, folder, problems) for folder in folders}
+    loaded = {folder.name: _read_language(root, folder, needs, problems) for folder in folders}
     original = loaded.get(DEFAULT_LANGUAGE)
     for language in loaded.values():
         if original is not None and language is not original:
@@ -136,7 +139,7 @@ def load_content(root: Path) -> Content:
     )
 
 
-def _read_language(root: Path, folder: Path, problems: list[Problem]) -> _Loaded:
+def _read_language(root: Path, folder: Path, needs: Needs, problems: list[Problem]) -> _Loaded:
     messages_file = open_yaml(root, folder / "messages.yaml", problems)
     crisis_file = open_yaml(root, folder / "crisis.yaml", problems)
     messages = parse(messages_file, Messages, problems) if messages_file else None
@@ -159,19 +162,24 @@ def _read_language(root: Path, folder: Path, problems: list[Problem]) -> _Loaded
             )
         flows[flow.id] = (flow, file)
     known = set(flows) | broken
-    for required in REQUIRED_FLOWS:
+    for required in sorted({*ENGINE_FLOWS, *needs.flows}):
         if required not in known:
             path = folder / "flows" / f"{required}.yaml"
             problems.append(
-                Problem(display_name(root, path), 1, f"the '{required}' flow is missing")
+                Problem(
+                    display_name(root, path),
+                    1,
+                    f"the '{required}' flow is missing: the bot opens it by this id "
+                    f"(put the file back, or add a flow with 'id: {required}')",
+                )
             )
     for file in [messages_file, crisis_file, *(f for _, f in flows.values())]:
         if file is not None:
             problems.extend(checks.check_strings(file, PLACEHOLDER))
     if messages and messages_file:
-        problems.extend(checks.check_messages(messages, messages_file, known))
+        problems.extend(checks.check_messages(messages, messages_file, known, needs))
     for flow, file in flows.values():
-        problems.extend(checks.check_flow(flow, file, known))
+        problems.extend(checks.check_flow(flow, file, known, needs))
     questionnaires: dict[str, tuple[Questionnaire, YamlFile]] = {}
     for path in sorted((folder / "checkins").glob("*.yaml")):
         file = open_yaml(root, path, problems)

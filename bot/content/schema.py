@@ -10,20 +10,6 @@ Id = str
 # Clinic text in every language, by language code: {en: "...", es: "..."}.
 Localized = dict[str, str]
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-# What a step stores when it asks for free text.
-AskField = Literal["preferred_name", "timezone", "message_time", "plan_item", "note"]
-# What choosing an option does besides moving on.
-Action = Literal[
-    "consent_agree",
-    "consent_decline",
-    "stop_messages",
-    "pause_checkins",
-    "stop_checkins",
-    "tell_clinic",
-    "daily_on",
-    "daily_off",
-    "session_reminders",
-]
 # Sections of a participant's plan.
 Section = Literal[
     "goals",
@@ -50,7 +36,7 @@ class Option(Strict):
 
     label: str = Field(min_length=1)
     goto: str | None = None
-    do: Action | None = None
+    do: str | None = None  # an action the code registers; the content check knows them
     reply: str | None = None
     correct: bool = False
     value: str | None = None
@@ -64,7 +50,7 @@ class Step(Strict):
     kind: Literal["card", "choice", "quiz", "ask", "scale"] = "card"
     text: str = Field(min_length=1)
     options: tuple[Option, ...] = ()
-    ask: AskField | None = None
+    ask: str | None = None  # what the answer is stored as; the code registers these
     section: Section | None = None
     reply: str | None = None
     skip: bool = False

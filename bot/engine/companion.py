@@ -2,40 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlmodel import Session, select
 
-from bot import participants as store
-from bot import sessions
-from bot.checkins import store as checkin_store
-from bot.checkins.conversation import CheckInTalk
-from bot.checkins.schedule import next_allowed
+from bot import participants as people
+from bot.checkins import feature as checkin_feature
 from bot.config import DEFAULT_TIMEZONE, Settings
 from bot.content.checks import MAX_TEXT
 from bot.content.loader import CONSENT, ORIENTATION, Content, ContentError, load_content
 from bot.db import SessionFactory
-from bot.engine import steps
+from bot.engine.context import TurnContext
+from bot.engine.registry import Registry
 from bot.engine.steps import fill
+from bot.engine.sweep import Sweep
 from bot.engine.turn import Turn
-from bot.engine.types import Delivery, Incoming, Kind, Outgoing, Reply
+from bot.engine.types import Incoming, Kind, Reply
+from bot.features import build_registry
 from bot.models import CheckIn, Participant, utcnow
-from bot.models import CheckInStatus as S
-from bot.plans import AFTERCARE, PlanView
 from bot.safety.screening import CrisisScreen
 
 Clock = Callable[[], datetime]
 RELOAD = "reload"
-REFLECTION = "reflection"  # the flow sent after a session
-# A failed check-in: its status, and the flag raised for staff.
-RESULT_FLAGS = {
-    Delivery.BLOCKED: (S.BLOCKED, "unreachable"),
-    Delivery.UNKNOWN: (S.UNKNOWN, "delivery_unknown"),
-    Delivery.FAILED: (S.FAILED, "delivery_failed"),
-}
 PREVIEW_LABEL = "preview-{}"
 
 
@@ -53,12 +44,13 @@ class _Live:
 
 
 class Companion:
-    """Holds the content and the database; every turn runs in one transaction."""
+    """Holds the content, the features and the database; every turn runs in one transaction."""
 
     def __init__(
         self,
         *,
         content: Content,
+        registry: Registry,
         sessions: SessionFactory,
         clock: Clock = utcnow,
         staff_ids: frozenset[int] = frozenset(),
@@ -67,10 +59,15 @@ class Companion:
     ) -> None:
         self._default_timezone = default_timezone
         self._live = _Live.of(content)
+        self._registry = registry
         self._sessions = sessions
         self._clock = clock
         self._staff_ids = staff_ids
         self._content_dir = content_dir
+        self.sweep = Sweep(
+            registry=registry, content=lambda: self._live.content, sessions=sessions,
+            clock=clock, default_timezone=default_timezone,
+        )  # fmt: skip
 
     @property
     def content(self) -> Content:
@@ -89,30 +86,11 @@ class Companion:
                 if last is not None and incoming.update_id <= last:
                     return []  # Telegram delivered this update again; it was answered.
                 participant.last_update_id = incoming.update_id
-            replies = self._turn(live, session, participant, incoming).run()
+            ctx = self._context(live, session, participant, incoming.language_code)
+            replies = Turn(self._registry, live.screen, ctx).run(incoming)
             session.add(participant)
             session.commit()
             return replies
-
-    def due_reminders(self, *, telegram_id: int | None = None) -> list[tuple[int, list[Reply]]]:
-        """Claim every due 'remind me later' (or one person's) and say what to send to whom."""
-        live = self._live
-        with self._sessions() as session:
-            due = store.claim_due(
-                session=session, column="remind_at", now=self._clock(), telegram_id=telegram_id
-            )
-            out = []
-            for participant in due:
-                turn = self._turn(live, session, participant, Incoming(Kind.TEXT))
-                _, step = turn.position()
-                paced = step is not None and step.wait_minutes is not None
-                # A paced step arrives on its own; a 'remind me later' says hello first.
-                hello = [] if paced else [turn.say("reminder")]
-                out.append((participant.telegram_id, [*hello, *turn.current()]))
-            session.commit()
-            return out
-
-    # ----- after graduation -------------------------------------------------------------------
 
     def graduate(self, label: str, on: date) -> list[CheckIn]:
         """Mark the participant with this label graduated and plan their check-ins."""
@@ -124,177 +102,20 @@ class Companion:
                 raise LookupError(f"{label!r} has not agreed to the privacy notice yet")
             if person.graduated_on is not None and person.graduated_on != on:
                 raise LookupError(f"{label!r} graduated on {person.graduated_on} already")
-            person.graduated_on = on
-            # Daily and session reminders are for the program; check-ins follow it.
-            person.daily_at = person.session_reminder_at = None
-            rows = checkin_store.plan(
-                session=session, participant=person, follow_up=self.content.follow_up,
-                default_timezone=self._default_timezone,
-            )  # fmt: skip
+            ctx = self._context(self._live, session, person, None)
+            rows = checkin_feature.graduate(ctx, on)
             session.add(person)
             session.commit()
             return rows
-
-    def claim_checkins(self, limit: int, *, telegram_id: int | None = None) -> list[Outgoing]:
-        """Take due check-ins for this worker and say what to send; report back each result."""
-        live = self._live
-        quiet = live.content.follow_up.quiet_hours
-        with self._sessions() as session:
-            now = self._clock()
-            out = []
-            claimed = checkin_store.claim_due(
-                session=session, now=now, limit=limit, telegram_id=telegram_id
-            )
-            for row, person in claimed:
-                zone = checkin_store.zone_of(person, self._default_timezone)
-                allowed = next_allowed(now, zone, quiet)
-                if allowed > now:  # back from downtime during the night: wait for morning
-                    row.status, row.due_at, row.claimed_at = S.SCHEDULED, allowed, None
-                    session.add(row)
-                    continue
-                talk = CheckInTalk(self._turn(live, session, person, Incoming(Kind.TEXT)))
-                out.append(Outgoing(person.telegram_id, talk.opening(row), row.id))
-            session.commit()
-            return out
-
-    def checkin_results(self, results: Sequence[tuple[int, Delivery, float]]) -> None:
-        """Record what Telegram said about check-ins this worker claimed, in one transaction:
-        (check-in id, outcome, seconds to wait before retrying) each."""
-        outcomes = {checkin_id: (outcome, wait) for checkin_id, outcome, wait in results}
-        with self._sessions() as session:
-            now = self._clock()
-            for row, person in checkin_store.with_participants(session=session, ids=list(outcomes)):
-                if row.status != S.SENDING:
-                    continue
-                outcome, wait = outcomes[_id(row)]
-                if outcome is Delivery.SENT:
-                    language = self.content.language(person.language)
-                    row.status, row.sent_at = S.SENT, now
-                    row.content_version = language.versions[f"checkin:{row.questionnaire}"]
-                elif outcome is Delivery.RETRY:
-                    row.status, row.claimed_at = S.SCHEDULED, None
-                    row.due_at = now + timedelta(seconds=max(wait, 1))
-                else:
-                    status, flag = RESULT_FLAGS[outcome]
-                    row.status = status
-                    if outcome is Delivery.BLOCKED:
-                        person.unreachable_at = now
-                    store.raise_alert(
-                        session=session, participant=person, kind=flag,
-                        context=f"check-in day {row.day}", now=now,
-                    )  # fmt: skip
-                session.add_all([row, person])
-            session.commit()
-
-    def upkeep(self, *, telegram_id: int | None = None) -> list[Outgoing]:
-        """On each tick: close what is late, raise flags, and return reminders and greetings."""
-        live = self._live
-        follow_up = live.content.follow_up
-        with self._sessions() as session:
-            now = self._clock()
-            for row in checkin_store.stale_claims(session=session, now=now):
-                self._flag(session, row.participant_id, "delivery_unknown", row.day, now)
-            for person_id in checkin_store.expire(session=session, now=now, follow_up=follow_up):
-                streak = checkin_store.missed_streak(session=session, participant_id=person_id)
-                if streak == follow_up.missed_in_a_row_alert:  # once per streak
-                    self._flag(session, person_id, "missed_checkins", streak, now)
-            out: list[Outgoing] = []
-            for person in store.claim_due(
-                session=session, column="daily_at", now=now, telegram_id=telegram_id
-            ):
-                turn = self._turn(live, session, person, Incoming(Kind.TEXT))
-                person.daily_at = turn.next_daily()
-                session.add(person)
-                out.append(Outgoing(person.telegram_id, [turn.daily()]))
-            for person in store.claim_due(
-                session=session, column="session_reminder_at", now=now, telegram_id=telegram_id
-            ):
-                turn = self._turn(live, session, person, Incoming(Kind.TEXT))
-                upcoming = sessions.upcoming(live.content.clinic, turn.clinic_zone(), now)
-                if upcoming:
-                    start, meeting = upcoming[0]
-                    person.reflection_at = sessions.end_of(meeting, start, turn.clinic_zone())
-                    what = f"{meeting.title.get(turn.lang.code) or meeting.title['en']}, "
-                    what += start.astimezone(turn.clinic_zone()).strftime("%H:%M")
-                    text = steps.fill(
-                        turn.lang.messages.texts.session_reminder, {**turn.values(), "value": what}
-                    )
-                    out.append(Outgoing(person.telegram_id, [Reply(text)]))
-                turn.plan_session_reminder()
-                session.add(person)
-            for person in store.claim_due(
-                session=session, column="reflection_at", now=now, telegram_id=telegram_id
-            ):
-                turn = self._turn(live, session, person, Incoming(Kind.TEXT))
-                out.append(Outgoing(person.telegram_id, turn.enter(REFLECTION)))
-                session.add(person)
-            for person in store.claim_due(
-                session=session, column="goals_nudge_at", now=now, telegram_id=telegram_id
-            ):
-                view = PlanView(self._turn(live, session, person, Incoming(Kind.TEXT)))
-                nudges = view.goal_nudges()
-                if nudges:  # no goals left: the weekly question stops
-                    person.goals_nudge_at = now + timedelta(days=7)
-                    out.append(Outgoing(person.telegram_id, nudges))
-                session.add(person)
-            for person in store.claim_graduations(
-                session=session, now=now, telegram_id=telegram_id
-            ):
-                zone = checkin_store.zone_of(person, self._default_timezone)
-                if next_allowed(now, zone, follow_up.quiet_hours) > now:
-                    person.graduation_sent_at = None  # congratulate in the morning
-                    session.add(person)
-                    continue
-                turn = self._turn(live, session, person, Incoming(Kind.TEXT))
-                out.append(
-                    Outgoing(person.telegram_id, [turn.say("graduation"), *turn.enter(AFTERCARE)])
-                )
-            for row in checkin_store.reminder_candidates(
-                session=session, now=now, follow_up=follow_up
-            ):
-                person = checkin_store.participant_of(session=session, checkin=row)
-                zone = checkin_store.zone_of(person, self._default_timezone)
-                if (
-                    person.stopped_at
-                    or person.unreachable_at
-                    or telegram_id not in (None, person.telegram_id)
-                    or next_allowed(now, zone, follow_up.quiet_hours) > now
-                ):
-                    continue
-                if checkin_store.claim_reminder(session=session, checkin_id=row.id or 0, now=now):
-                    talk = CheckInTalk(self._turn(live, session, person, Incoming(Kind.TEXT)))
-                    out.append(Outgoing(person.telegram_id, talk.reminder(row)))
-            session.commit()
-            return out
-
-    def _flag(self, session: Session, person_id: int, kind: str, day: int, now: datetime) -> None:
-        person = session.get(Participant, person_id)
-        assert person is not None
-        store.raise_alert(
-            session=session, participant=person, kind=kind, context=f"check-in day {day}", now=now
-        )
-
-    def mark_unreachable(self, telegram_id: int) -> None:
-        """The participant blocked the bot: send nothing more until they write again."""
-        with self._sessions() as session:
-            participant = self._lock(session, telegram_id)
-            participant.unreachable_at = now = self._clock()
-            if participant.consented_at is not None:
-                store.raise_alert(
-                    session=session, participant=participant, kind="unreachable",
-                    context="blocked the bot", now=now,
-                )  # fmt: skip
-            session.add(participant)
-            session.commit()
 
     def reload(self) -> list[Reply]:
         """Load the content folder again; swap it in only if it is free of problems."""
         texts = self.content.language(None).messages.texts
         assert self._content_dir is not None, "reload needs the content folder"
         try:
-            content = load_content(self._content_dir)
+            content = load_content(self._content_dir, self._registry.needs())
             with self._sessions() as session:
-                problems = content.check_stored_answers(store.answered_questions(session=session))
+                problems = content.check_stored_answers(people.answered_questions(session=session))
         except ContentError as error:
             problems = error.problems
         if problems:
@@ -314,45 +135,43 @@ class Companion:
                 participant.label = PREVIEW_LABEL.format(telegram_id)
             if language:
                 participant.language = language
-            turn = self._turn(live, session, participant, Incoming(Kind.START))
+            ctx = self._context(live, session, participant, None)
+            turn = Turn(self._registry, live.screen, ctx)
             if start is None:
-                replies = turn.run()
+                replies = turn.run(Incoming(Kind.START))
             else:
                 flow_id, step_id = resolve_start(live.content, start, language)
-                now = self._clock()
                 # The preview participant skips what comes before the part being previewed.
                 if flow_id != CONSENT:
-                    participant.consented_at = participant.consented_at or now
+                    participant.consented_at = participant.consented_at or ctx.now
                 if flow_id not in (CONSENT, ORIENTATION):
-                    participant.oriented_at = participant.oriented_at or now
-                replies = turn.enter(flow_id, step_id)
+                    participant.oriented_at = participant.oriented_at or ctx.now
+                replies = turn.nav.enter(flow_id, step_id)
             session.add(participant)
             session.commit()
             return replies
 
     def _lock(self, session: Session, telegram_id: int) -> Participant:
-        return store.lock_participant(session=session, telegram_id=telegram_id, now=self._clock())
+        return people.lock_participant(session=session, telegram_id=telegram_id, now=self._clock())
 
-    def _turn(
-        self, live: _Live, session: Session, participant: Participant, incoming: Incoming
-    ) -> Turn:
-        return Turn(
-            live.content, live.screen, session, participant, incoming, self._clock(),
-            self._default_timezone,
+    def _context(
+        self, live: _Live, session: Session, participant: Participant, language_code: str | None
+    ) -> TurnContext:
+        return TurnContext(
+            session=session, participant=participant, content=live.content,
+            lang=live.content.language(participant.language or language_code),
+            now=self._clock(), default_timezone=self._default_timezone,
         )  # fmt: skip
-
-
-def _id(row: CheckIn) -> int:
-    assert row.id is not None
-    return row.id
 
 
 def build_companion(
     settings: Settings, sessions: SessionFactory, *, clock: Clock = utcnow
 ) -> Companion:
     """The companion as settings describe it; raises ContentError for broken content."""
+    registry = build_registry()
     return Companion(
-        content=load_content(settings.content_dir),
+        content=load_content(settings.content_dir, registry.needs()),
+        registry=registry,
         sessions=sessions,
         clock=clock,
         staff_ids=settings.staff_ids,

@@ -54,8 +54,9 @@ class Delivery(StrEnum):
 
 @dataclass(frozen=True)
 class Outgoing:
-    """Messages the bot starts on its own (reminders, check-ins), for one participant."""
+    """Messages the bot starts on its own, for one participant; `ref` is the id of the scheduled
+    message or check-in they come from, to report back what Telegram said."""
 
     telegram_id: int
     replies: list[Reply]
-    checkin_id: int | None = None
+    ref: int

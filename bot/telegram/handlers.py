@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
+from collections.abc import Sequence
 from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -17,7 +18,9 @@ from bot.engine.types import Delivery, Incoming, Kind, Outgoing, Reply
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 CAPTION_LIMIT = 1024  # Telegram's limit for a photo's caption
-CHECKIN_BATCH = 100  # check-ins claimed at a time; the rest wait for the next batch
+BATCH = 100  # claimed at a time
+GROUP = 10  # sent at once; a worker that dies leaves at most these 'unknown'
+MAX_ROUNDS = 50  # batches a tick; what is left waits for the next tick
 
 
 def markup(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -40,6 +43,10 @@ async def send(context: Context, chat_id: int, reply: Reply) -> None:
         )
     else:
         await context.bot.send_message(chat_id, reply.text, reply_markup=markup(reply))
+
+
+def _groups(ids: Sequence[int]) -> list[Sequence[int]]:
+    return [ids[i : i + GROUP] for i in range(0, len(ids), GROUP)]
 
 
 class Front:
@@ -97,23 +104,39 @@ class Front:
 
     async def sweep(self, context: Context) -> None:
         """The clock tick: send what is due; the database says what that is."""
-        later = await asyncio.to_thread(self.companion.due_reminders)
-        upkeep = await asyncio.to_thread(self.companion.upkeep)
-        for outgoing in [*(Outgoing(t, r) for t, r in later), *upkeep]:
-            if await self.deliver(context, outgoing) is Delivery.BLOCKED:
-                await asyncio.to_thread(self.companion.mark_unreachable, outgoing.telegram_id)
-        # Results are stored once per batch: a worker that dies mid-batch leaves its claimed
-        # rows 'sending', and upkeep marks them 'unknown' for review rather than resending.
-        while batch := await asyncio.to_thread(self.companion.claim_checkins, CHECKIN_BATCH):
-            results = []
-            for outgoing in batch:
-                assert outgoing.checkin_id is not None
-                retry_after: list[float] = []
-                outcome = await self.deliver(context, outgoing, retry_after)
-                results.append((outgoing.checkin_id, outcome, sum(retry_after)))
-            await asyncio.to_thread(self.companion.checkin_results, results)
-            if len(batch) < CHECKIN_BATCH:
+        sweep = self.companion.sweep
+        await asyncio.to_thread(sweep.upkeep)
+        for _ in range(MAX_ROUNDS):
+            claimed = await asyncio.to_thread(sweep.claim_jobs, BATCH)
+            for group in _groups(claimed):
+                ran = [await asyncio.to_thread(sweep.run_job, job_id) for job_id in group]
+                sent = await self.deliver_all(context, [o for o in ran if o is not None])
+                await asyncio.to_thread(sweep.job_results, sent)
+            if len(claimed) < BATCH:
                 break
+        for _ in range(MAX_ROUNDS):
+            claimed = await asyncio.to_thread(sweep.claim_checkins, BATCH)
+            for group in _groups(claimed):
+                # Marked as being sent just before they go: if this worker dies, only these
+                # are 'unknown'; the rest of the claim goes back to waiting.
+                opened = await asyncio.to_thread(sweep.open_checkins, group)
+                sent = await self.deliver_all(context, opened)
+                await asyncio.to_thread(sweep.checkin_results, sent)
+            if len(claimed) < BATCH:
+                break
+
+    async def deliver_all(
+        self, context: Context, outgoing: Sequence[Outgoing]
+    ) -> list[tuple[int, Delivery, float]]:
+        """Send to several participants at once (the rate limiter paces them); say what came of
+        each."""
+
+        async def one(item: Outgoing) -> tuple[int, Delivery, float]:
+            retry_after: list[float] = []
+            outcome = await self.deliver(context, item, retry_after)
+            return item.ref, outcome, sum(retry_after)
+
+        return list(await asyncio.gather(*(one(item) for item in outgoing)))
 
     async def deliver(
         self, context: Context, outgoing: Outgoing, retry_after: list[float] | None = None

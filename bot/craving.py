@@ -1,0 +1,32 @@
+"""Help with a craving, from any step; and asking that the clinic be told."""
+
+from __future__ import annotations
+
+from bot.content.schema import Flow, Option
+from bot.engine.navigator import Navigator
+from bot.engine.registry import Action, Feature
+from bot.engine.types import Reply
+from bot.models import AlertKind
+
+CRAVING = "craving"
+
+
+def craving(nav: Navigator) -> list[Reply]:
+    """/craving: the craving flow at once; what was left halfway is bookmarked and resumes."""
+    if nav.ctx.participant.consented_at is None:  # nothing may be stored yet: the lines only
+        return [nav.ctx.say("crisis", carry_on=True)]
+    return nav.enter(CRAVING)
+
+
+def tell_clinic(nav: Navigator, flow: Flow, option: Option) -> list[Reply]:
+    """The participant asked that the clinic be told."""
+    nav.ctx.alert(AlertKind.HELP_REQUEST, f"{flow.id}:{nav.ctx.participant.step or ''}")
+    return []
+
+
+FEATURE = Feature(
+    name="craving",
+    commands={CRAVING: craving},
+    actions={"tell_clinic": Action(tell_clinic)},
+    flows=(CRAVING,),
+)

@@ -1,0 +1,132 @@
+"""What each feature plugs into the engine, gathered in one place the dispatcher reads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from bot.content.loader import Needs
+from bot.content.schema import Flow, Option, Step
+from bot.engine import callbacks as cb
+from bot.engine.context import TurnContext
+from bot.engine.navigator import FinishHook, Navigator, Target
+from bot.engine.types import Reply
+from bot.models import ScheduledMessage
+
+T = TypeVar("T")
+Command = Callable[[Navigator], list[Reply]]
+ButtonHandler = Callable[..., list[Reply]]  # (navigator, *the button's arguments)
+ActionHandler = Callable[[Navigator, Flow, Option], list[Reply]]
+# What an ask step stores: the text to show back, or replies when the input will not do.
+FieldHandler = Callable[[Navigator, Flow, Step, str], "str | list[Reply]"]
+TextHandler = Callable[[Navigator, str], "list[Reply] | None"]
+# An option's `save:` puts its label in that section of the participant's plan.
+SaveHandler = Callable[[Navigator, Flow, str, str], None]
+JobHandler = Callable[[Navigator, ScheduledMessage], list[Reply]]
+
+
+@dataclass(frozen=True)
+class Tap:
+    """A callback prefix: how many arguments its data carries and who answers a tap."""
+
+    arity: int
+    handle: ButtonHandler
+
+
+@dataclass(frozen=True)
+class Action:
+    """What an option's `do:` runs; `halts` ends the turn there instead of moving on."""
+
+    run: ActionHandler
+    halts: bool = False
+
+
+@dataclass(frozen=True)
+class Job:
+    """A scheduled kind: what to send when it is due.
+
+    `cancel_on_reply`: the participant writing first makes it moot. `to_staff`: it goes out
+    whether or not the participant stopped messages."""
+
+    run: JobHandler
+    cancel_on_reply: bool = False
+    to_staff: bool = False
+
+
+@dataclass(frozen=True)
+class Feature:
+    """Everything one feature owns; the dispatcher knows features only through this."""
+
+    name: str
+    commands: Mapping[str, Command] = field(default_factory=dict)
+    buttons: Mapping[str, Tap] = field(default_factory=dict)
+    actions: Mapping[str, Action] = field(default_factory=dict)
+    fields: Mapping[str, FieldHandler] = field(default_factory=dict)
+    targets: Mapping[str, Target] = field(default_factory=dict)
+    on_finish: Mapping[str, FinishHook] = field(default_factory=dict)
+    jobs: Mapping[str, Job] = field(default_factory=dict)
+    flows: tuple[str, ...] = ()  # flows the feature's code opens by id
+    text: TextHandler | None = None  # typed text outside an ask step, tried in order
+    save: SaveHandler | None = None  # what an option's `save:` does; one feature owns it
+
+
+class Registry:
+    """All features' parts by name; two features claiming one name is a programming error."""
+
+    def __init__(self, features: Iterable[Feature]) -> None:
+        self.features = tuple(features)
+        self.commands: dict[str, Command] = {}
+        self.buttons: dict[str, Tap] = {}
+        self.actions: dict[str, Action] = {}
+        self.fields: dict[str, FieldHandler] = {}
+        self.targets: dict[str, Target] = {}
+        self.on_finish: dict[str, FinishHook] = {}
+        self.jobs: dict[str, Job] = {}
+        # The dispatcher answers the flows' own buttons itself.
+        self.arity = {cb.STEP: 3, cb.REMIND: 3}
+        for f in self.features:
+            _merge(self.arity, {prefix: b.arity for prefix, b in f.buttons.items()}, f.name)
+            _merge(self.commands, f.commands, f.name)
+            _merge(self.buttons, f.buttons, f.name)
+            _merge(self.actions, f.actions, f.name)
+            _merge(self.fields, f.fields, f.name)
+            _merge(self.targets, f.targets, f.name)
+            _merge(self.on_finish, f.on_finish, f.name)
+            _merge(self.jobs, f.jobs, f.name)
+        self.texts = tuple(f.text for f in self.features if f.text is not None)
+        savers = [f.save for f in self.features if f.save is not None]
+        if len(savers) > 1:
+            raise ValueError("only one feature may own what an option's 'save:' does")
+        self.save = savers[0] if savers else None
+
+    def needs(self) -> Needs:
+        """What the content must provide for this code, and what it may refer to."""
+        return Needs(
+            flows=frozenset(flow for f in self.features for flow in f.flows),
+            actions=frozenset(self.actions),
+            fields=frozenset(self.fields),
+            targets=frozenset(self.targets),
+        )
+
+    def decode(self, data: str) -> cb.Callback | None:
+        return cb.decode(data, self.arity)
+
+    def navigator(self, ctx: TurnContext) -> Navigator:
+        """A navigator for this turn that follows links to every feature's pages."""
+        return Navigator(ctx, targets=self.targets, on_finish=self.on_finish)
+
+    @property
+    def cancel_on_reply(self) -> tuple[str, ...]:
+        return tuple(kind for kind, job in self.jobs.items() if job.cancel_on_reply)
+
+    @property
+    def to_staff(self) -> tuple[str, ...]:
+        return tuple(kind for kind, job in self.jobs.items() if job.to_staff)
+
+
+def _merge(table: dict[str, T], parts: Mapping[str, T], owner: str) -> None:
+    for name, part in parts.items():
+        if name in table:
+            raise ValueError(f"feature {owner!r} registers {name!r}, which is already taken")
+        table[name] = part

@@ -1,0 +1,25 @@
+"""The one place that says which features the bot has, in the order they are consulted."""
+
+from __future__ import annotations
+
+from bot import basics, craving, preferences, program_days, progress
+from bot.checkins import feature as checkins
+from bot.engine.registry import Registry
+from bot.plans import feature as plans
+
+
+def build_registry() -> Registry:
+    """Every feature's commands, buttons, actions, fields, pages, flows and scheduled kinds.
+
+    Typed text outside an ask step goes to the features' text handlers in this order."""
+    return Registry(
+        [
+            basics.FEATURE,
+            preferences.FEATURE,
+            craving.FEATURE,
+            plans.FEATURE,
+            progress.FEATURE,
+            program_days.FEATURE,
+            checkins.FEATURE,
+        ]
+    )

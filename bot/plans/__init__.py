@@ -1,0 +1,1 @@
+"""The participant's plan: goals, triggers, coping, people; after graduation, aftercare."""

@@ -1,0 +1,118 @@
+"""Settings the participant chooses: name, time zone, time for messages, language, daily nudge."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.checkins import store as checkins
+from bot.checkins.schedule import next_daily as next_daily_at
+from bot.content.schema import Flow, Option, Step
+from bot.engine import callbacks as cb
+from bot.engine.context import TurnContext
+from bot.engine.fields import format_time, parse_name, parse_time, parse_timezone
+from bot.engine.navigator import Navigator
+from bot.engine.registry import Action, Feature, Job, Tap
+from bot.engine.types import Button, Reply
+from bot.models import ScheduledMessage
+
+LANGUAGE = "g"  # g|code: a language chosen
+DAILY = "daily"  # the scheduled kind of the daily reminder
+LATE = timedelta(hours=12)  # a daily reminder this late (the bot was down) is skipped
+
+
+def next_daily(ctx: TurnContext) -> datetime:
+    """The next time, after now, at the participant's time of day in their zone."""
+    p = ctx.participant
+    return next_daily_at(
+        ctx.now, zone=ctx.zone(), minute=p.message_minute, follow_up=ctx.content.follow_up
+    )
+
+
+def replan(ctx: TurnContext) -> None:
+    """A new time zone or time moves the daily reminder and every check-in not sent yet."""
+    if ctx.waiting(DAILY) is not None:
+        ctx.schedule(DAILY, next_daily(ctx), replace=True)
+    checkins.replan(
+        session=ctx.session, participant=ctx.participant, follow_up=ctx.content.follow_up,
+        default_timezone=ctx.default_timezone,
+    )  # fmt: skip
+
+
+def preferred_name(nav: Navigator, flow: Flow, step: Step, text: str) -> str | list[Reply]:
+    name = parse_name(text)
+    if name is None:
+        return [nav.ctx.say("name_invalid"), *nav.current()]
+    nav.ctx.participant.preferred_name = name
+    return name
+
+
+def timezone(nav: Navigator, flow: Flow, step: Step, text: str) -> str | list[Reply]:
+    zone = parse_timezone(text)
+    if zone is None:
+        return [nav.ctx.say("timezone_invalid"), *nav.current()]
+    nav.ctx.participant.timezone = zone
+    replan(nav.ctx)
+    return zone
+
+
+def message_time(nav: Navigator, flow: Flow, step: Step, text: str) -> str | list[Reply]:
+    minute = parse_time(text)
+    if minute is None:
+        return [nav.ctx.say("time_invalid"), *nav.current()]
+    nav.ctx.participant.message_minute = minute
+    replan(nav.ctx)
+    return format_time(minute)
+
+
+def language_choice(nav: Navigator) -> list[Reply]:
+    """/language: a button per language the content has."""
+    ctx = nav.ctx
+    if len(ctx.content.languages) < 2:
+        return [ctx.say("language_only", carry_on=True)]
+    if ctx.participant.consented_at is None:
+        return [ctx.say("language_after_consent", carry_on=True)]
+    rows = tuple(
+        (Button(lang.messages.language_name, cb.encode(LANGUAGE, code)),)
+        for code, lang in sorted(ctx.content.languages.items())
+    )
+    return [Reply(ctx.text_of("language_pick"), rows)]
+
+
+def set_language(nav: Navigator, code: str) -> list[Reply]:
+    ctx = nav.ctx
+    if code not in ctx.content.languages or ctx.participant.consented_at is None:
+        return [ctx.say("unknown_button"), *nav.current()]
+    ctx.participant.language = code
+    ctx.lang = ctx.content.languages[code]
+    return [ctx.say("language_set"), *nav.current()]
+
+
+def daily_on(nav: Navigator, flow: Flow, option: Option) -> list[Reply]:
+    nav.ctx.schedule(DAILY, next_daily(nav.ctx), replace=True)
+    return [nav.ctx.say("daily_on")]
+
+
+def daily_off(nav: Navigator, flow: Flow, option: Option) -> list[Reply]:
+    nav.ctx.cancel(DAILY)
+    return [nav.ctx.say("daily_off")]
+
+
+def daily(nav: Navigator, job: ScheduledMessage) -> list[Reply]:
+    """The daily reminder, while in the program: a kind word and the menu's buttons."""
+    ctx = nav.ctx
+    if ctx.participant.graduated_on is not None:
+        return []  # the program is over; check-ins follow it
+    ctx.schedule(DAILY, next_daily(ctx), replace=True)
+    if ctx.now - job.due_at > LATE:
+        return []
+    return [Reply(ctx.text_of("daily"), nav.menu_rows())]
+
+
+FEATURE = Feature(
+    name="preferences",
+    commands={"language": language_choice},
+    buttons={LANGUAGE: Tap(1, set_language)},
+    actions={"daily_on": Action(daily_on), "daily_off": Action(daily_off)},
+    fields={"preferred_name": preferred_name, "timezone": timezone, "message_time": message_time},
+    jobs={DAILY: Job(daily)},
+)
