@@ -6,13 +6,15 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import Session, SQLModel, select
 
 from bot.config import Settings
-from bot.db import create_engine, migrate
-from bot.models import ConsentRecord, Participant
+from bot.db import MIGRATIONS, create_engine, migrate
+from bot.models import ConsentRecord, Participant, ScheduledMessage
 from tests.conftest import POSTGRES_URL
 
 needs_postgres = pytest.mark.skipif(
@@ -71,3 +73,40 @@ def test_migrations_match_the_models(settings: Settings) -> None:
         differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
     engine.dispose()
     assert differences == []
+
+
+def test_moments_in_old_columns_become_scheduled_messages(settings: Settings) -> None:
+    """Migration 0007 keeps every pending reminder of a database from before it."""
+    engine = create_engine(settings.database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0006")
+    due = datetime(2026, 12, 2, 14, 0)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO participant (id, telegram_id, created_at, remind_at, daily_at, "
+            "graduated_on) VALUES (1, 10, ?, ?, ?, '2026-11-30')",
+            (due, due, due + timedelta(hours=1)),
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO checkin (id, participant_id, day, questionnaire, due_at, status, note, "
+            "content_version, sent_at) VALUES (7, 1, 1, 'short', ?, 'sent', '', '', ?)",
+            (due, due),
+        )
+    migrate(engine)
+    with Session(engine) as session:
+        rows = sorted(
+            (job.kind, job.due_at, job.payload, job.status)
+            for job in session.exec(select(ScheduledMessage)).all()
+        )
+    engine.dispose()
+    at = due.replace(tzinfo=UTC)
+    assert [(kind, when, payload) for kind, when, payload, _ in rows if kind != "graduation"] == [
+        ("checkin_reminder", at + timedelta(hours=24), "7"),
+        ("daily", at + timedelta(hours=1), ""),
+        ("remind", at, ""),
+    ]
+    assert [kind for kind, *_ in rows].count("graduation") == 1  # not congratulated yet
+    assert {status for *_, status in rows} == {"scheduled"}

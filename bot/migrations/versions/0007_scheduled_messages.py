@@ -82,14 +82,14 @@ def upgrade() -> None:
         ["participant_id", "kind", "status"],
     )
     _move_rows()
-    with op.batch_alter_table("participant", schema=None) as batch_op:
-        for column in INDEXED:
-            batch_op.drop_index(batch_op.f(f"ix_participant_{column}"))
-        for column in (*MOVED, "graduation_sent_at"):
-            batch_op.drop_column(column)
-    with op.batch_alter_table("checkin", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("claimed_by", sa.String(length=64), nullable=True))
-        batch_op.drop_column("reminded_at")
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35 and later): batch mode would recreate
+    # participant, which other tables' foreign keys refer to.
+    for column in INDEXED:
+        op.drop_index(f"ix_participant_{column}", table_name="participant")
+    for column in (*MOVED, "graduation_sent_at"):
+        op.drop_column("participant", column)
+    op.add_column("checkin", sa.Column("claimed_by", sa.String(length=64), nullable=True))
+    op.drop_column("checkin", "reminded_at")
 
 
 def _move_rows() -> None:
@@ -119,15 +119,13 @@ def _row(kind: str, participant_id: int, due: datetime | None) -> dict[str, obje
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("checkin", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("reminded_at", UTCDateTime(), nullable=True))
-        batch_op.drop_column("claimed_by")
-    with op.batch_alter_table("participant", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("graduation_sent_at", UTCDateTime(), nullable=True))
-        for column in MOVED:
-            batch_op.add_column(sa.Column(column, UTCDateTime(), nullable=True))
-        for column in INDEXED:
-            batch_op.create_index(batch_op.f(f"ix_participant_{column}"), [column], unique=False)
+    op.add_column("checkin", sa.Column("reminded_at", UTCDateTime(), nullable=True))
+    op.drop_column("checkin", "claimed_by")
+    op.add_column("participant", sa.Column("graduation_sent_at", UTCDateTime(), nullable=True))
+    for column in MOVED:
+        op.add_column("participant", sa.Column(column, UTCDateTime(), nullable=True))
+    for column in INDEXED:
+        op.create_index(f"ix_participant_{column}", "participant", [column], unique=False)
     op.drop_index("ix_scheduled_message_participant_kind", table_name="scheduled_message")
     op.drop_index("ix_scheduled_message_status_due_at", table_name="scheduled_message")
     op.drop_table("scheduled_message")
