@@ -256,14 +256,17 @@ def test_staff_texts_are_checked_for_editors(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
     english = content / "en" / "staff.yaml"
-    english.write_text(english.read_text().replace("Participants: {count}", "People: {total}"))
+    edited = english.read_text().replace("Participants: {count}", "People: {total}")
+    english.write_text(edited.replace("No open alerts. All clear.", "No open alerts, {name}."))
     spanish = content / "es" / "staff.yaml"
     spanish.write_text(spanish.read_text().replace("  resolve: Resolver\n", ""))
     problems: list[Problem] = []
     assert load_staff_texts(content, problems) == {}
+    empty = _line_of(english, "  empty: No open alerts, {name}.")
     header = _line_of(english, '  header: "People: {total}"')
     buttons = _line_of(spanish, "  acknowledge: Tomar")  # where the buttons begin
     assert [str(p) for p in problems] == [
+        f"content/en/staff.yaml:{empty}: '{{name}}' is not filled in here; this text takes none",
         f"content/en/staff.yaml:{header}: '{{total}}' is not filled in here; "
         "this text can use {count}",
         f"content/es/staff.yaml:{buttons}: 'buttons.resolve' is missing",

@@ -201,8 +201,9 @@ def load_staff_texts(root: Path, problems: list[Problem]) -> dict[str, StaffText
             allowed = TEMPLATES.get(".".join(map(str, path)), frozenset())
             for name in PLACEHOLDER.findall(text):
                 if name not in allowed:
-                    words = ", ".join(f"{{{a}}}" for a in sorted(allowed)) or "none"
-                    message = f"'{{{name}}}' is not filled in here; this text can use {words}"
+                    words = ", ".join(f"{{{a}}}" for a in sorted(allowed))
+                    can = f"this text can use {words}" if words else "this text takes none"
+                    message = f"'{{{name}}}' is not filled in here; {can}"
                     problems.append(file.problem(message, *path))
         if len(problems) == found:
             loaded[folder.name] = texts
