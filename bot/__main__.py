@@ -1,12 +1,14 @@
-"""Command line: run the bot, preview it in the terminal, invite participants, check content."""
+"""Command line: run the bot, preview it, invite and graduate participants, export, check."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -14,11 +16,13 @@ import sqlalchemy as sa
 from bot import participants
 from bot.config import Settings, SettingsError
 from bot.console import PREVIEW_USER_ID, run_preview
-from bot.content.loader import Content, ContentError, load_content
+from bot.content.loader import DEFAULT_LANGUAGE, Content, ContentError, load_content
 from bot.db import create_engine, migrate, session_factory
 from bot.engine.companion import build_companion
 from bot.features import build_registry
 from bot.models import utcnow
+from bot.staff.export import write_checkin_csv
+from bot.staff.texts import load_staff_texts
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     graduate.add_argument(
         "--date", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)"
     )
+    export = commands.add_parser("export", help="write check-in answers as CSV (42 CFR Part 2)")
+    export.add_argument(
+        "--since", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: all)"
+    )
+    export.add_argument("--out", type=Path, default=None, help="a new file (default: print)")
     content = commands.add_parser("content", help="work with the content folder")
     content.add_argument("action", choices=["check"])
     return parser
@@ -80,6 +89,7 @@ def content_check(settings: Settings) -> int:
     except Fail as error:
         print(f"warning: stored answers were not checked: {error}".replace("error: ", ""))
         problems = []
+    load_staff_texts(settings.content_dir, problems)
     for warning in content.warnings:
         print(warning)
     if problems:
@@ -117,6 +127,34 @@ def graduate(settings: Settings, label: str, on: date | None) -> int:
     print(f"{label} graduated on {day.isoformat()}; {len(planned)} check-ins planned:")
     for row in planned:
         print(f"  day {row.day:>3}  {row.questionnaire:<6} {row.due_at:%Y-%m-%d %H:%M} UTC")
+    return 0
+
+
+def export(settings: Settings, since: date | None, out: Path | None) -> int:
+    """Write every check-in answer as CSV, to a new file only its owner can read, or stdout."""
+    questionnaires = _content(settings).language(DEFAULT_LANGUAGE).questionnaires
+    zone = ZoneInfo(settings.default_timezone)
+    with session_factory(_engine(settings))() as session:
+        if out is None:
+            write_checkin_csv(
+                session=session, out=sys.stdout, since=since,
+                questionnaires=questionnaires, zone=zone,
+            )  # fmt: skip
+            return 0
+        try:
+            # Created 0600 in one step, and never over an existing file: this is health data.
+            handle = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            raise Fail(
+                f"error: --out {out}: the file already exists; choose a new name", 1
+            ) from None
+        except OSError as error:
+            raise Fail(f"error: --out {out}: {error.strerror}", 1) from None
+        with open(handle, "w", encoding="utf-8", newline="") as file:
+            rows = write_checkin_csv(
+                session=session, out=file, since=since, questionnaires=questionnaires, zone=zone
+            )
+    print(f"wrote {rows} check-in answer(s) to {out}")
     return 0
 
 
@@ -175,6 +213,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return invite(settings, args.label)
         if args.command == "graduate":
             return graduate(settings, args.label, args.date)
+        if args.command == "export":
+            return export(settings, args.since, args.out)
         if args.command == "sweep":
             return sweep(settings)
         return run(settings, args)

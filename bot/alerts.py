@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from bot.models import Alert, AlertKind
+from bot.models import Alert, AlertKind, AlertStatus
 
 
 def raise_alert(
@@ -28,8 +28,8 @@ def close(
             col(Alert.participant_id) == participant_id,
             col(Alert.kind) == kind,
             col(Alert.context) == context[:128],
-            col(Alert.status) == "open",
+            col(Alert.status) == AlertStatus.OPEN,
         )
-        .values(status="resolved"),
+        .values(status=AlertStatus.RESOLVED, resolved_at=now),
         execution_options={"synchronize_session": False},
     )

@@ -1,4 +1,4 @@
-"""A small picture of a participant's 0 to 10 ratings over the past weeks."""
+"""A small picture of a participant's ratings and scores over the past weeks or months."""
 
 from __future__ import annotations
 
@@ -11,27 +11,34 @@ from PIL import Image, ImageDraw, ImageFont
 
 WIDTH, HEIGHT, MARGIN = 720, 400, 48
 WEEKS = 8
-COLOURS = ("#c0392b", "#2471a3", "#229954")  # craving, stress before, stress after
+COLOURS = ("#c0392b", "#2471a3", "#229954", "#7d3c98")  # the first is always cravings
 
 
 @dataclass(frozen=True)
 class Series:
-    """One line on the chart: a name for the legend and (when, 0 to 10) points."""
+    """One line on the chart: a name for the legend and (when, value) points."""
 
     name: str
     points: Sequence[tuple[datetime, int]]
 
 
-def ratings_chart(series: Sequence[Series], *, now: datetime, title: str) -> bytes:
-    """A PNG: one line per series over the past weeks, 0 at the bottom, 10 at the top."""
+def ratings_chart(
+    series: Sequence[Series],
+    *,
+    now: datetime,
+    title: str,
+    since: datetime | None = None,
+    top: int = 10,
+) -> bytes:
+    """A PNG: one line per series from `since` (the past weeks) to now, 0 at the bottom."""
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=14)
-    left, top, right, bottom = MARGIN, MARGIN, WIDTH - MARGIN // 2, HEIGHT - MARGIN
-    start = now - timedelta(weeks=WEEKS)
+    left, top_y, right, bottom = MARGIN, MARGIN, WIDTH - MARGIN // 2, HEIGHT - MARGIN
+    start = since or now - timedelta(weeks=WEEKS)
     draw.text((left, 12), title, fill="black", font=font)
-    for value in range(0, 11, 2):  # the 0 to 10 scale
-        y = bottom - (bottom - top) * value / 10
+    for value in range(0, top + 1, max(top // 5, 1)):
+        y = bottom - (bottom - top_y) * value / top
         draw.line((left, y, right, y), fill="#e5e5e5")
         draw.text((left - 24, y - 8), str(value), fill="#555555", font=font)
     for week in range(WEEKS + 1):
@@ -41,7 +48,7 @@ def ratings_chart(series: Sequence[Series], *, now: datetime, title: str) -> byt
 
     def place(when: datetime, value: int) -> tuple[float, float]:
         share = min(max((when - start) / (now - start), 0.0), 1.0)
-        return left + (right - left) * share, bottom - (bottom - top) * value / 10
+        return left + (right - left) * share, bottom - (bottom - top_y) * value / top
 
     for index, line in enumerate(series):
         colour = COLOURS[index % len(COLOURS)]
@@ -50,7 +57,7 @@ def ratings_chart(series: Sequence[Series], *, now: datetime, title: str) -> byt
             draw.line(points, fill=colour, width=3)
         for x, y in points:
             draw.ellipse((x - 4, y - 4, x + 4, y + 4), fill=colour)
-        legend_x = left + index * 220
+        legend_x = left + index * min(220, (right - left) // len(series))
         draw.rectangle((legend_x, bottom + 18, legend_x + 12, bottom + 30), fill=colour)
         draw.text((legend_x + 18, bottom + 16), line.name, fill="black", font=font)
     out = io.BytesIO()

@@ -70,6 +70,8 @@ class Participant(SQLModel, table=True):
     graduated_on: date | None = None
     checkins_paused_until: datetime | None = _when()
     checkins_stopped_at: datetime | None = _when()
+    # The last time the participant wrote or tapped anything; staff see it as "last contact".
+    last_seen_at: datetime | None = _when()
 
 
 class Invite(SQLModel, table=True):
@@ -180,6 +182,29 @@ class Completion(SQLModel, table=True):
     completed_at: datetime = _when(nullable=False)
 
 
+class AlertKind(StrEnum):
+    """Why an alert was raised."""
+
+    CRISIS_LANGUAGE = "crisis_language"
+    HELP_REQUEST = "help_request"
+    USE_REPORTED = "use_reported"
+    CONTACT_REQUEST = "contact_request"
+    RISK_RISE = "risk_rise"
+    MISSED_CHECKINS = "missed_checkins"
+    UNREACHABLE = "unreachable"
+    DELIVERY_UNKNOWN = "delivery_unknown"
+    DELIVERY_FAILED = "delivery_failed"
+    JOB_FAILED = "job_failed"
+
+
+class AlertStatus(StrEnum):
+    """Where an alert is: new, someone at the clinic took it, or it was dealt with."""
+
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
 class Alert(SQLModel, table=True):
     """Something a person at the clinic must look at; never holds message text."""
 
@@ -187,23 +212,14 @@ class Alert(SQLModel, table=True):
     participant_id: int = Field(foreign_key="participant.id", index=True)
     kind: str = Field(max_length=32)
     context: str = Field(default="", max_length=128)
-    status: str = Field(default="open", max_length=16, index=True)
+    status: str = Field(default=AlertStatus.OPEN, max_length=16, index=True)
     created_at: datetime = _when(nullable=False)
-
-
-class AlertKind(StrEnum):
-    """Why staff are asked to look at a participant."""
-
-    CRISIS_LANGUAGE = "crisis_language"
-    HELP_REQUEST = "help_request"  # the participant asked that the clinic be told
-    USE_REPORTED = "use_reported"
-    CONTACT_REQUEST = "contact_request"
-    RISK_RISE = "risk_rise"
-    MISSED_CHECKINS = "missed_checkins"
-    UNREACHABLE = "unreachable"  # the participant blocked the bot
-    DELIVERY_UNKNOWN = "delivery_unknown"
-    DELIVERY_FAILED = "delivery_failed"
-    JOB_FAILED = "job_failed"  # something the bot meant to send raised an error
+    # Who at the clinic took it and who closed it, by Telegram id; the note is theirs.
+    acknowledged_at: datetime | None = _when()
+    acknowledged_by: int | None = Field(default=None, sa_type=sa.BigInteger)
+    resolved_at: datetime | None = _when()
+    resolved_by: int | None = Field(default=None, sa_type=sa.BigInteger)
+    resolution_note: str | None = Field(default=None, max_length=200)
 
 
 class JobStatus(StrEnum):
@@ -241,3 +257,50 @@ class ScheduledMessage(SQLModel, table=True):
     finished_at: datetime | None = _when()
     error: str = Field(default="", max_length=64, description="an error class, never a message")
     created_at: datetime = _when(nullable=False)
+
+
+# ----- Staff -----
+
+
+class StaffRole(StrEnum):
+    """What a staff member may do: admins also manage staff and read the audit log."""
+
+    ADMIN = "admin"
+    COUNSELLOR = "counsellor"
+
+
+class StaffMember(SQLModel, table=True):
+    """A person at the clinic who may use the staff commands; removing one deletes the row."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_id: int = Field(sa_type=sa.BigInteger, unique=True, index=True)
+    role: str = Field(sa_type=sa.String(16))
+    # Bootstrap admins (STAFF_TELEGRAM_IDS) were added by nobody.
+    added_by: int | None = Field(default=None, sa_type=sa.BigInteger)
+    added_at: datetime = _when(nullable=False)
+
+
+class AuditAction(StrEnum):
+    """What a staff member did that the audit log records."""
+
+    VIEW_PARTICIPANT = "view_participant"
+    LIST_PARTICIPANTS = "list_participants"
+    EXPORT = "export"
+    VIEW_ALERTS = "view_alerts"
+    ACKNOWLEDGE = "acknowledge"
+    RESOLVE = "resolve"
+    ADD_STAFF = "add_staff"
+    REMOVE_STAFF = "remove_staff"
+    VIEW_AUDIT = "view_audit"
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who at the clinic looked at or changed what, and when: the 42 CFR Part 2 access record."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_telegram_id: int = Field(sa_type=sa.BigInteger, index=True)
+    action: str = Field(sa_type=sa.String(32))
+    participant_id: int | None = Field(default=None, foreign_key="participant.id", index=True)
+    # Bookkeeping only ("page 2", "role counsellor"): never names or clinical words.
+    detail: str = Field(default="", max_length=128)
+    at: datetime = _when(nullable=False, index=True)

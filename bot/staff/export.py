@@ -1,0 +1,110 @@
+"""Check-in answers as CSV for the clinic's records, under the 42 CFR Part 2 notice."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from bot.content.schema import Question, Questionnaire
+from bot.models import Answer, CheckIn, Participant
+from bot.staff.store import label_of
+
+# The prohibition on redisclosure that must go with every disclosure (42 CFR 2.32).
+NOTICE = (
+    "NOTICE: 42 CFR Part 2 confidentiality.",
+    "This file holds information from records protected by federal confidentiality rules "
+    "(42 CFR Part 2).",
+    "The recipient may not further disclose this information unless that disclosure is "
+    "expressly permitted by the written consent of the person it concerns or is otherwise "
+    "permitted by 42 CFR Part 2.",
+    "A general authorization for the release of medical or other information is not "
+    "sufficient for this purpose.",
+    "The federal rules restrict any use of this information to investigate or prosecute, "
+    "with regard to a crime, any patient with a substance use disorder.",
+)
+HEADER = (
+    "label",
+    "checkin_day",
+    "checkin_due_date",
+    "questionnaire",
+    "question_id",
+    "question_text",
+    "answer",
+    "score",
+    "answered_at",
+    "content_version",
+)
+# A cell starting with one of these is a formula to a spreadsheet: typed text must stay text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+BATCH = 500
+
+
+def write_checkin_csv(
+    *,
+    session: Session,
+    out: TextIO,
+    since: date | None,
+    questionnaires: Mapping[str, Questionnaire],
+    zone: ZoneInfo,
+) -> int:
+    """The notice, a header and one row per check-in answer (since that day, in `zone`)."""
+    for line in NOTICE:
+        out.write(f"# {line}\n")
+    # Every cell quoted, so no row starts with # (a label like #12) and reads as a comment.
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(HEADER)
+    statement = (
+        select(Answer, CheckIn, Participant)
+        .join(CheckIn, col(CheckIn.id) == Answer.checkin_id)
+        .join(Participant, col(Participant.id) == Answer.participant_id)
+        .order_by(
+            col(Participant.label).asc().nulls_last(),
+            col(Participant.id),
+            col(CheckIn.day),
+            col(Answer.id),
+        )
+    )
+    if since is not None:
+        start = datetime.combine(since, time(), tzinfo=zone)
+        statement = statement.where(col(Answer.answered_at) >= start)
+    written = 0
+    for answer, checkin, participant in session.exec(statement.execution_options(yield_per=BATCH)):
+        questions = questionnaires.get(checkin.questionnaire)
+        question = _question(questions, answer.question) if questions else None
+        writer.writerow(
+            (
+                label_of(participant),
+                checkin.day,
+                checkin.due_at.astimezone(zone).date().isoformat(),
+                checkin.questionnaire,
+                answer.question,
+                question.text if question else "",
+                _as_text(answer.value),
+                _score(question, answer.value),
+                answer.answered_at.astimezone(UTC).isoformat(),
+                answer.content_version,
+            )
+        )
+        written += 1
+    return written
+
+
+def _question(questionnaire: Questionnaire, question_id: str) -> Question | None:
+    return next((q for q in questionnaire.questions if q.id == question_id), None)
+
+
+def _score(question: Question | None, value: str) -> int | str:
+    """The chosen option's Brief Addiction Monitor score; empty when it has none."""
+    options = question.options if question else ()
+    score = next((o.score for o in options if o.value == value), None)
+    return "" if score is None else score
+
+
+def _as_text(value: str) -> str:
+    """What the participant typed, kept from being read as a spreadsheet formula."""
+    return f"'{value}" if value.startswith(FORMULA_START) else value
