@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from bot import participants
+from bot.checkins.feature import GraduationRefused
 from bot.config import Settings, SettingsError
 from bot.console import PREVIEW_USER_ID, run_preview
 from bot.content.loader import DEFAULT_LANGUAGE, Content, ContentError, load_content
@@ -22,7 +23,6 @@ from bot.engine.companion import build_companion
 from bot.features import build_registry
 from bot.models import utcnow
 from bot.staff.export import write_checkin_csv
-from bot.staff.texts import load_staff_texts
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -89,7 +89,6 @@ def content_check(settings: Settings) -> int:
     except Fail as error:
         print(f"warning: stored answers were not checked: {error}".replace("error: ", ""))
         problems = []
-    load_staff_texts(settings.content_dir, problems)
     for warning in content.warnings:
         print(warning)
     if problems:
@@ -122,8 +121,8 @@ def graduate(settings: Settings, label: str, on: date | None) -> int:
     day = on or datetime.now(ZoneInfo(settings.default_timezone)).date()
     try:
         planned = companion.graduate(label, day)
-    except LookupError as error:
-        raise Fail(f"error: {error.args[0]}", 1) from None
+    except GraduationRefused as error:
+        raise Fail(f"error: {error.plain()}", 1) from None
     print(f"{label} graduated on {day.isoformat()}; {len(planned)} check-ins planned:")
     for row in planned:
         print(f"  day {row.day:>3}  {row.questionnaire:<6} {row.due_at:%Y-%m-%d %H:%M} UTC")

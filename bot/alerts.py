@@ -7,14 +7,23 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from bot import scheduled
 from bot.models import Alert, AlertKind, AlertStatus
+
+ROUTE = "alert"  # the scheduled kind that takes a new flag to staff
 
 
 def raise_alert(
     *, session: Session, participant_id: int, kind: AlertKind, context: str, now: datetime
 ) -> Alert:
+    """Store the flag and plan its delivery to staff, at once, in the same transaction."""
     alert = Alert(participant_id=participant_id, kind=kind, context=context[:128], created_at=now)
     session.add(alert)
+    session.flush()
+    scheduled.schedule(
+        session=session, participant_id=participant_id, kind=ROUTE, at=now,
+        payload=f"{alert.id}:0", now=now,
+    )  # fmt: skip
     return alert
 
 

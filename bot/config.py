@@ -15,6 +15,8 @@ DEFAULT_DATABASE_URL = "sqlite:///iop_companion.sqlite3"
 DEFAULT_TIMEZONE = "America/New_York"
 # Telegram's documented limit for bulk messages is about 30 a second.
 DEFAULT_RATE_LIMIT = 30
+DEFAULT_ALERT_RESEND_MINUTES = 30
+DEFAULT_ALERT_RESEND_MAX = 3
 
 
 class SettingsError(Exception):
@@ -33,6 +35,9 @@ class Settings:
     staff_ids: frozenset[int]
     default_timezone: str
     rate_limit: int
+    staff_chat_id: int | None = None  # the clinic's staff group; admins privately when unset
+    alert_resend_minutes: int = DEFAULT_ALERT_RESEND_MINUTES
+    alert_resend_max: int = DEFAULT_ALERT_RESEND_MAX
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -47,7 +52,15 @@ class Settings:
             staff_ids=_staff_ids(env.get("STAFF_TELEGRAM_IDS", "")),
             default_timezone=_timezone(env.get("PROGRAM_TIMEZONE", "").strip() or DEFAULT_TIMEZONE),
             rate_limit=_rate_limit(env.get("TELEGRAM_RATE_LIMIT", "").strip()),
-        )
+            staff_chat_id=_chat_id(env.get("STAFF_CHAT_ID", "").strip()),
+            alert_resend_minutes=_count(
+                "ALERT_RESEND_MINUTES", env.get("ALERT_RESEND_MINUTES", ""),
+                DEFAULT_ALERT_RESEND_MINUTES, least=1,
+            ),
+            alert_resend_max=_count(
+                "ALERT_RESEND_MAX", env.get("ALERT_RESEND_MAX", ""), DEFAULT_ALERT_RESEND_MAX
+            ),
+        )  # fmt: skip
 
 
 def _token(value: str | None) -> str | None:
@@ -128,4 +141,24 @@ def _rate_limit(value: str) -> int:
             f"TELEGRAM_RATE_LIMIT must be messages per second as a whole number (0 for no "
             f"limit), not {value!r}"
         )
+    return int(value)
+
+
+def _chat_id(value: str) -> int | None:
+    if not value:
+        return None
+    if not value.lstrip("-").isdigit():
+        raise SettingsError(
+            f"STAFF_CHAT_ID must be the numeric id of the staff group (like -1001234567890), "
+            f"not {value!r}"
+        )
+    return int(value)
+
+
+def _count(name: str, value: str, default: int, *, least: int = 0) -> int:
+    value = value.strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < least:
+        raise SettingsError(f"{name} must be a whole number of at least {least}, not {value!r}")
     return int(value)

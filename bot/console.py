@@ -85,4 +85,4 @@ def run_preview(
             return
         incoming = parse_line(line, buttons)
         if incoming is not None:
-            buttons = show(companion.handle(user_id, incoming), out)
+            buttons = show(companion.handle(user_id, incoming).replies, out)

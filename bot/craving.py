@@ -19,9 +19,10 @@ def craving(nav: Navigator) -> list[Reply]:
 
 
 def tell_clinic(nav: Navigator, flow: Flow, option: Option) -> list[Reply]:
-    """The participant asked that the clinic be told."""
+    """The participant asked that the clinic be told. The option's reply says someone will
+    reach out; where no staff can get the flag, the clinic's number is said instead."""
     nav.ctx.alert(AlertKind.HELP_REQUEST, f"{flow.id}:{nav.ctx.participant.step or ''}")
-    return []
+    return [] if nav.ctx.staff_reachable() else [nav.ctx.say("clinic_unreachable")]
 
 
 FEATURE = Feature(

@@ -6,10 +6,13 @@ from bot import basics, craving, preferences, program_days, progress
 from bot.checkins import feature as checkins
 from bot.engine.registry import Registry
 from bot.plans import feature as plans
+from bot.staff import delivery
+from bot.staff.delivery import AlertRoutes
 
 
-def build_registry() -> Registry:
-    """Every feature's commands, buttons, actions, fields, pages, flows and scheduled kinds.
+def build_registry(routes: AlertRoutes | None = None) -> Registry:
+    """Every feature's commands, buttons, actions, fields, pages, flows and scheduled kinds;
+    `routes` says where staff alerts go (the settings').
 
     Typed text outside an ask step goes to the features' text handlers in this order."""
     return Registry(
@@ -21,5 +24,6 @@ def build_registry() -> Registry:
             progress.FEATURE,
             program_days.FEATURE,
             checkins.FEATURE,
+            delivery.feature(routes or AlertRoutes()),
         ]
     )

@@ -278,6 +278,8 @@ class StaffMember(SQLModel, table=True):
     # Bootstrap admins (STAFF_TELEGRAM_IDS) were added by nobody.
     added_by: int | None = Field(default=None, sa_type=sa.BigInteger)
     added_at: datetime = _when(nullable=False)
+    # After tapping Resolve, the member's next text is the note for this alert.
+    resolving_alert_id: int | None = None
 
 
 class AuditAction(StrEnum):

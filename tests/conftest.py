@@ -88,6 +88,8 @@ class RunningBot:
 pytest_plugins = ["tests.fake_bot_api"]  # the bot_api fixture
 
 POSTGRES_URL = os.environ.get("IOP_TEST_POSTGRES_URL")
+STAFF_CHAT = -100500  # the clinic's staff group in every test
+ADMIN = 900  # a bootstrap admin (STAFF_TELEGRAM_IDS)
 
 BotFactory = Callable[[], Awaitable[RunningBot]]
 
@@ -95,7 +97,12 @@ BotFactory = Callable[[], Awaitable[RunningBot]]
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings.from_env(
-        {"DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}", "TELEGRAM_RATE_LIMIT": "0"}
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+            "TELEGRAM_RATE_LIMIT": "0",
+            "STAFF_CHAT_ID": str(STAFF_CHAT),
+            "STAFF_TELEGRAM_IDS": str(ADMIN),
+        }
     )
 
 

@@ -25,6 +25,7 @@ class Sent:
     text: str
     buttons: list[list[tuple[str, str]]] = field(default_factory=list)
     photo: bytes | None = None  # a picture's bytes; its caption is the text
+    document: tuple[str, bytes] | None = None  # a file's name and bytes; its caption is the text
 
     @property
     def labels(self) -> list[str]:
@@ -47,6 +48,7 @@ class FakeTelegram(BaseRequest):
 
     def __init__(self) -> None:
         self.sent: list[Sent] = []
+        self.commands: list[dict[str, Any]] = []  # every setMyCommands call's parameters
         self.calls: list[str] = []  # every URL the bot called
         self.blocked: set[int] = set()
         # chat id -> what goes wrong with the next message to it: flood, timeout or bad request
@@ -93,6 +95,19 @@ class FakeTelegram(BaseRequest):
             caption = str(params.get("caption", ""))
             assert len(caption) <= 1024, "Telegram refuses captions over 1024 characters"
             return self._record(int(str(params["chat_id"])), caption, params, photo=content)
+        if api_method == "sendDocument":
+            assert request_data is not None
+            name, content, *_ = next(iter(request_data.multipart_data.values()))
+            assert isinstance(content, bytes)
+            caption = str(params.get("caption", ""))
+            chat_id = int(str(params["chat_id"]))
+            self.sent.append(Sent(chat_id, caption, document=(str(name), bytes(content))))
+            return self._ok(
+                {"message_id": 1, "date": 0, "chat": {"id": chat_id, "type": "private"}}
+            )
+        if api_method == "setMyCommands":
+            self.commands.append(params)
+            return self._ok(True)
         if api_method == "sendMessage":
             if self.die_after is not None:
                 if self.die_after <= 0:
@@ -111,7 +126,7 @@ class FakeTelegram(BaseRequest):
             text = str(params["text"])
             assert len(text) <= 4096, "Telegram refuses messages over 4096 characters"
             return self._record(chat_id, text, params)
-        if api_method in {"answerCallbackQuery", "deleteWebhook", "setMyCommands"}:
+        if api_method in {"answerCallbackQuery", "deleteWebhook"}:
             return self._ok(True)
         raise AssertionError(f"the fake Bot API does not know {api_method}")
 
@@ -180,16 +195,19 @@ class Person:
         user_id: int = 4242,
         language_code: str = "en",
         first_name: str = "Alex",
+        chat_id: int | None = None,
     ) -> None:
         self.app = app
         self.telegram = telegram
         self.user_id = user_id
+        # A group chat (the staff group) when set; the person's private chat otherwise.
+        self.chat_id = chat_id if chat_id is not None else user_id
         self.language_code = language_code
         self.first_name = first_name
         self._message_id = 1
 
     def inbox(self) -> list[Sent]:
-        return [s for s in self.telegram.sent if s.chat_id == self.user_id]
+        return [s for s in self.telegram.sent if s.chat_id == self.chat_id]
 
     @property
     def last(self) -> Sent:
@@ -219,15 +237,27 @@ class Person:
             "language_code": self.language_code,
         }
 
+    def _chat(self) -> dict[str, Any]:
+        if self.chat_id != self.user_id:
+            return {"id": self.chat_id, "type": "supergroup", "title": "Clinic staff"}
+        return {"id": self.user_id, "type": "private", "first_name": self.first_name}
+
     def _message(self, **content: Any) -> dict[str, Any]:
         self._message_id += 1
         return {
             "message_id": self._message_id,
             "date": int(datetime.now(UTC).timestamp()),
-            "chat": {"id": self.user_id, "type": "private", "first_name": self.first_name},
+            "chat": self._chat(),
             "from": self._user(),
             **content,
         }
+
+    async def reply(self, text: str, to: Sent) -> list[Sent]:
+        """Type a reply to one of the bot's messages (how notes reach the bot in a group)."""
+        bot = {"id": BOT_ID, "is_bot": True, "first_name": "IOP Companion"}
+        replied = {"message_id": 1, "date": 0, "chat": self._chat(), "text": to.text, "from": bot}
+        message = self._message(text=text, reply_to_message=replied)
+        return await self._deliver({"message": message})
 
     async def send(self, text: str) -> list[Sent]:
         entities = []
@@ -249,7 +279,7 @@ class Person:
             "message_id": 1,
             "date": 0,
             "text": on.text if on else "",
-            "chat": {"id": self.user_id, "type": "private"},
+            "chat": self._chat(),
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "IOP Companion"},
         }
         Person._update_id += 1

@@ -94,7 +94,7 @@ class CheckInTalk:
         if checkin is None:
             return [self.ctx.say("unknown_button")]
         self._alert(AlertKind.CONTACT_REQUEST, checkin)
-        return [self.ctx.say("contact_ok")]
+        return [self.ctx.promise_contact()]
 
     def record(self, checkin: CheckIn, question: Question, value: str) -> list[Reply]:
         given = store.answers(session=self.session, checkin_id=_id(checkin))
@@ -123,7 +123,7 @@ class CheckInTalk:
             replies.append(Reply(ctx.text_of("use_support"), ((offer,),)))
         elif signal == "contact":
             self._alert(AlertKind.CONTACT_REQUEST, checkin)
-            replies.append(ctx.say("contact_ok"))
+            replies.append(ctx.promise_contact())
         following = self.next_question(checkin, given)
         if following:
             return [*replies, *following]

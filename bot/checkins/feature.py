@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from enum import StrEnum
 
 from bot.checkins import store
 from bot.checkins.conversation import CHECKIN, CONTACT, CheckInTalk, where
@@ -23,6 +24,28 @@ FAILURES = {
     Delivery.UNKNOWN: (S.UNKNOWN, AlertKind.DELIVERY_UNKNOWN),
     Delivery.FAILED: (S.FAILED, AlertKind.DELIVERY_FAILED),
 }
+
+
+class Refusal(StrEnum):
+    UNKNOWN = "unknown"  # no participant has the label
+    NO_CONSENT = "no_consent"
+    ALREADY = "already"  # graduated on another day
+
+
+class GraduationRefused(Exception):
+    """A participant cannot be marked graduated; `why` says which reason applies."""
+
+    def __init__(self, why: Refusal, label: str, graduated_on: date | None = None) -> None:
+        super().__init__(why.value)
+        self.why, self.label, self.graduated_on = why, label, graduated_on
+
+    def plain(self) -> str:
+        """The reason in English, for the command line."""
+        if self.why is Refusal.UNKNOWN:
+            return f"no participant has the label {self.label!r}"
+        if self.why is Refusal.NO_CONSENT:
+            return f"{self.label!r} has not agreed to the privacy notice yet"
+        return f"{self.label!r} graduated on {self.graduated_on} already"
 
 
 def graduate(ctx: TurnContext, on: date) -> list[CheckIn]:

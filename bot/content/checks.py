@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from bot.content.files import Path_, Problem, YamlFile
 from bot.content.schema import Clinic, Flow, Messages, Questionnaire
 
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 # Telegram's limits: 4096 characters a message; button labels get cut on phones past ~40.
 MAX_TEXT = 4096
 MAX_LABEL = 40

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.content import checks
-from bot.content.checks import Needs
+from bot.content.checks import PLACEHOLDER, Needs
 from bot.content.files import ContentError, Problem, YamlFile, display_name, open_yaml, parse
 from bot.content.schema import Clinic, CrisisPhrases, Flow, FollowUp, Messages, Questionnaire
+from bot.staff.texts import StaffTexts, load_staff_texts
 
 CONSENT = "consent"
 ORIENTATION = "orientation"
 # The engine itself opens these; features declare the rest in Needs.
 ENGINE_FLOWS = (CONSENT, ORIENTATION)
 DEFAULT_LANGUAGE = "en"
-PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 __all__ = ["Content", "ContentError", "Language", "Needs", "Problem", "load_content"]
 
@@ -44,12 +43,18 @@ class Content:
     clinic: Clinic
     follow_up: FollowUp
     languages: dict[str, Language]
+    staff: dict[str, StaffTexts] = field(default_factory=dict)  # what staff read, by language
     warnings: tuple[Problem, ...] = ()
 
     def language(self, code: str | None) -> Language:
         """The language pack for a code like 'es' or 'es-MX', English when we lack it."""
         short = (code or "").split("-")[0].lower()
         return self.languages.get(short) or self.languages[DEFAULT_LANGUAGE]
+
+    def staff_texts(self, code: str | None) -> StaffTexts:
+        """Staff texts in a language like 'es' or 'es-MX', English when we lack it."""
+        short = (code or "").split("-")[0].lower()
+        return self.staff.get(short) or self.staff[DEFAULT_LANGUAGE]
 
     def check_stored_answers(self, used: Iterable[tuple[str, str]]) -> list[Problem]:
         """Questions that stored answers point to must keep their ids."""
@@ -130,13 +135,15 @@ def load_content(root: Path, needs: Needs) -> Content:
                         "questionnaire",
                     )
                 )
+    staff = load_staff_texts(root, problems)
     errors = [p for p in problems if not p.warning]
     if errors or clinic is None or follow_up is None:
         raise ContentError(errors)
     languages = {code: _freeze(language) for code, language in loaded.items()}
     return Content(
-        clinic=clinic, follow_up=follow_up, languages=languages, warnings=tuple(problems)
-    )
+        clinic=clinic, follow_up=follow_up, languages=languages, staff=staff,
+        warnings=tuple(problems),
+    )  # fmt: skip
 
 
 def _read_language(root: Path, folder: Path, needs: Needs, problems: list[Problem]) -> _Loaded:

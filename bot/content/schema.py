@@ -147,6 +147,7 @@ class Texts(Strict):
     checkin_closed: str
     use_support: str
     contact_ok: str
+    clinic_unreachable: str
     checkins_paused: str
     checkins_stopped: str
     error: str
@@ -185,6 +186,20 @@ class Sections(Strict):
     resources: str
 
 
+class Commands(Strict):
+    """The participant commands as Telegram's menu button lists them."""
+
+    start: str = Field(min_length=1, max_length=256)
+    menu: str = Field(min_length=1, max_length=256)
+    craving: str = Field(min_length=1, max_length=256)
+    crisis: str = Field(min_length=1, max_length=256)
+    myplan: str = Field(min_length=1, max_length=256)
+    progress: str = Field(min_length=1, max_length=256)
+    language: str = Field(min_length=1, max_length=256)
+    help: str = Field(min_length=1, max_length=256)
+    stop: str = Field(min_length=1, max_length=256)
+
+
 class Messages(Strict):
     """Everything the bot says outside flows, in one language."""
 
@@ -196,6 +211,7 @@ class Messages(Strict):
     remind_choices: tuple[ReminderChoice, ...] = Field(min_length=1)
     weekdays: tuple[str, str, str, str, str, str, str]
     sections: Sections
+    commands: Commands
 
 
 class CrisisPhrases(Strict):

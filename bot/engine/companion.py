@@ -6,11 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from bot import participants as people
 from bot.checkins import feature as checkin_feature
+from bot.checkins.feature import GraduationRefused, Refusal
 from bot.config import DEFAULT_TIMEZONE, Settings
 from bot.content.checks import MAX_TEXT
 from bot.content.loader import CONSENT, ORIENTATION, Content, ContentError, load_content
@@ -20,13 +22,15 @@ from bot.engine.registry import Registry
 from bot.engine.steps import fill
 from bot.engine.sweep import Sweep
 from bot.engine.turn import Turn
-from bot.engine.types import Incoming, Kind, Reply
+from bot.engine.types import Handled, Incoming, Kind, Reply
 from bot.features import build_registry
 from bot.models import CheckIn, Participant, utcnow
 from bot.safety.screening import CrisisScreen
+from bot.staff import store as staff_store
+from bot.staff.delivery import AlertRoutes
+from bot.staff.desk import Desk
 
 Clock = Callable[[], datetime]
-RELOAD = "reload"
 PREVIEW_LABEL = "preview-{}"
 
 
@@ -53,55 +57,65 @@ class Companion:
         registry: Registry,
         sessions: SessionFactory,
         clock: Clock = utcnow,
-        staff_ids: frozenset[int] = frozenset(),
         content_dir: Path | None = None,
         default_timezone: str = DEFAULT_TIMEZONE,
+        bot_username: str | None = None,
+        staff_chat: bool = False,
     ) -> None:
+        self._staff_chat = staff_chat
         self._default_timezone = default_timezone
         self._live = _Live.of(content)
         self._registry = registry
         self._sessions = sessions
         self._clock = clock
-        self._staff_ids = staff_ids
         self._content_dir = content_dir
+        self.desk = Desk(
+            sessions=sessions, content=lambda: self._live.content, clock=clock,
+            zone=ZoneInfo(default_timezone), bot_username=bot_username, graduate=self.graduate,
+            reload=self.reload,
+        )  # fmt: skip
         self.sweep = Sweep(
             registry=registry, content=lambda: self._live.content, sessions=sessions,
-            clock=clock, default_timezone=default_timezone,
+            clock=clock, default_timezone=default_timezone, staff_chat=staff_chat,
         )  # fmt: skip
 
     @property
     def content(self) -> Content:
         return self._live.content
 
-    def handle(self, telegram_id: int, incoming: Incoming) -> list[Reply]:
-        """Answer one thing a participant sent; the position is committed with the answer."""
-        is_reload = incoming.kind is Kind.COMMAND and incoming.value == RELOAD
-        if is_reload and telegram_id in self._staff_ids:
-            return self.reload()
+    def handle(self, telegram_id: int, incoming: Incoming) -> Handled:
+        """Answer one thing someone sent: staff business first, without touching anything of a
+        participant; otherwise a participant's turn, the position committed with the answer."""
+        if self.desk.claims(incoming):
+            staff = self.desk.handle(telegram_id, incoming)
+            if staff is not None:
+                return Handled(staff)
         live = self._live  # one content for the whole turn, even if a reload lands meanwhile
         with self._sessions() as session:
             participant = self._lock(session, telegram_id)
             last = participant.last_update_id
             if incoming.update_id is not None:
                 if last is not None and incoming.update_id <= last:
-                    return []  # Telegram delivered this update again; it was answered.
+                    return Handled([])  # Telegram delivered this update again; it was answered.
                 participant.last_update_id = incoming.update_id
+            participant.last_seen_at = self._clock()
             ctx = self._context(live, session, participant, incoming.language_code)
             replies = Turn(self._registry, live.screen, ctx).run(incoming)
             session.add(participant)
             session.commit()
-            return replies
+            return Handled(replies, ctx.alerted)
 
     def graduate(self, label: str, on: date) -> list[CheckIn]:
-        """Mark the participant with this label graduated and plan their check-ins."""
+        """Mark the participant with this label graduated and plan their check-ins; raises
+        GraduationRefused saying why not."""
         with self._sessions() as session:
             person = session.exec(select(Participant).where(Participant.label == label)).first()
             if person is None:
-                raise LookupError(f"no participant has the label {label!r}")
+                raise GraduationRefused(Refusal.UNKNOWN, label)
             if person.consented_at is None:
-                raise LookupError(f"{label!r} has not agreed to the privacy notice yet")
+                raise GraduationRefused(Refusal.NO_CONSENT, label)
             if person.graduated_on is not None and person.graduated_on != on:
-                raise LookupError(f"{label!r} graduated on {person.graduated_on} already")
+                raise GraduationRefused(Refusal.ALREADY, label, person.graduated_on)
             ctx = self._context(self._live, session, person, None)
             rows = checkin_feature.graduate(ctx, on)
             session.add(person)
@@ -161,6 +175,7 @@ class Companion:
             session=session, participant=participant, content=live.content,
             lang=live.content.language(participant.language or language_code),
             now=self._clock(), default_timezone=self._default_timezone,
+            staff_chat=self._staff_chat,
         )  # fmt: skip
 
 
@@ -168,15 +183,24 @@ def build_companion(
     settings: Settings, sessions: SessionFactory, *, clock: Clock = utcnow
 ) -> Companion:
     """The companion as settings describe it; raises ContentError for broken content."""
-    registry = build_registry()
+    routes = AlertRoutes(
+        staff_chat_id=settings.staff_chat_id, resend_minutes=settings.alert_resend_minutes,
+        resend_max=settings.alert_resend_max, zone=settings.default_timezone,
+    )  # fmt: skip
+    registry = build_registry(routes)
+    content = load_content(settings.content_dir, registry.needs())
+    with sessions() as session:  # STAFF_TELEGRAM_IDS are admins, on every start
+        staff_store.bootstrap_admins(session=session, telegram_ids=settings.staff_ids)
+        session.commit()
     return Companion(
-        content=load_content(settings.content_dir, registry.needs()),
+        content=content,
         registry=registry,
         sessions=sessions,
         clock=clock,
-        staff_ids=settings.staff_ids,
         content_dir=settings.content_dir,
         default_timezone=settings.default_timezone,
+        bot_username=settings.bot_username,
+        staff_chat=settings.staff_chat_id is not None,
     )
 
 

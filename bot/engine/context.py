@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot import alerts, scheduled
 from bot.content.loader import Content, Language
 from bot.engine import callbacks as cb
 from bot.engine.steps import fill, values_for
 from bot.engine.types import Button, Reply
-from bot.models import AlertKind, Participant
+from bot.models import AlertKind, Participant, StaffMember, StaffRole
 
 Rows = tuple[tuple[Button, ...], ...]
 
@@ -28,6 +28,8 @@ class TurnContext:
     lang: Language
     now: datetime
     default_timezone: str
+    alerted: bool = False  # a flag was raised this turn: the sweep should run now
+    staff_chat: bool = False  # STAFF_CHAT_ID is set, so every flag has somewhere to go
 
     @property
     def participant_id(self) -> int:
@@ -65,10 +67,22 @@ class TurnContext:
     def alert(self, kind: AlertKind, where: str) -> None:
         """Flag the participant for staff; before consent nothing about them may be kept."""
         if self.participant.consented_at is not None:
+            self.alerted = True
             alerts.raise_alert(
                 session=self.session, participant_id=self.participant_id, kind=kind,
                 context=where, now=self.now,
             )  # fmt: skip
+
+    def staff_reachable(self) -> bool:
+        """Whether a flag raised now reaches a person: the staff group, or an admin."""
+        if self.staff_chat:
+            return True
+        admin = select(StaffMember.id).where(StaffMember.role == StaffRole.ADMIN)
+        return self.session.exec(admin).first() is not None
+
+    def promise_contact(self) -> Reply:
+        """'Someone will contact you', only where it is true; else the clinic's number."""
+        return self.say("contact_ok" if self.staff_reachable() else "clinic_unreachable")
 
     def schedule(
         self, kind: str, at: datetime, *, payload: str = "", replace: bool = False

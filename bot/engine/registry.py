@@ -47,11 +47,13 @@ class Job:
     """A scheduled kind: what to send when it is due.
 
     `cancel_on_reply`: the participant writing first makes it moot. `to_staff`: it goes out
-    whether or not the participant stopped messages."""
+    whether or not the participant stopped messages, and a send whose outcome is unknown is
+    tried again (a flag twice beats a flag lost)."""
 
     run: JobHandler
     cancel_on_reply: bool = False
     to_staff: bool = False
+    recipient: Callable[[ScheduledMessage], int] | None = None  # a chat other than the person's
 
 
 @dataclass(frozen=True)

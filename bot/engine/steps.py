@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from bot.content.loader import DEFAULT_LANGUAGE, PLACEHOLDER, Content, Language
+from bot.content.checks import PLACEHOLDER
+from bot.content.loader import DEFAULT_LANGUAGE, Content, Language
 from bot.content.schema import WEEKDAYS, Flow, Localized, Step
 from bot.engine import callbacks as cb
 from bot.engine.fields import format_time

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 # (what was sent: a scheduled message's or a check-in's id, what Telegram said, seconds to wait)
 Result = tuple[int, Delivery, float]
+STAFF_RETRY_SECONDS = 30.0  # Telegram or the network down: try an alert again this soon
 JOB_OUTCOMES = {
     Delivery.SENT: JobStatus.SENT,
     Delivery.BLOCKED: JobStatus.BLOCKED,
@@ -48,7 +49,9 @@ class Sweep:
         sessions: SessionFactory,
         clock: Clock,
         default_timezone: str,
+        staff_chat: bool = False,
     ) -> None:
+        self._staff_chat = staff_chat
         self._registry = registry
         self._content = content
         self._sessions = sessions
@@ -61,7 +64,7 @@ class Sweep:
         return TurnContext(
             session=session, participant=person, content=content,
             lang=content.language(person.language), now=self._clock(),
-            default_timezone=self._default_timezone,
+            default_timezone=self._default_timezone, staff_chat=self._staff_chat,
         )  # fmt: skip
 
     def upkeep(self) -> None:
@@ -109,9 +112,11 @@ class Sweep:
                 return None
             kind, person_id = job.kind, job.participant_id
             try:
+                spec = self._registry.jobs[kind]
                 person = people.lock_by_id(session=session, participant_id=person_id)
                 ctx = self._context(session, person, content)
-                replies = self._registry.jobs[kind].run(self._registry.navigator(ctx), job)
+                replies = spec.run(self._registry.navigator(ctx), job)
+                chat = spec.recipient(job) if spec.recipient else person.telegram_id
                 session.flush()
             except Exception as error:
                 session.rollback()
@@ -122,7 +127,7 @@ class Sweep:
             job.finished_at = None if replies else ctx.now
             session.add_all([job, person])
             session.commit()
-            return Outgoing(person.telegram_id, replies, job_id) if replies else None
+            return Outgoing(chat, replies, job_id) if replies else None
 
     def _failed(self, job_id: int, kind: str, person_id: int, error: Exception) -> None:
         frames = "".join(traceback.format_tb(error.__traceback__))
@@ -148,13 +153,19 @@ class Sweep:
                 if job.status != JobStatus.SENDING or job.claimed_by != self.worker:
                     continue
                 outcome, wait = outcomes[job.id or 0]
+                spec = self._registry.jobs.get(job.kind)
+                to_staff = spec is not None and spec.to_staff
+                if to_staff and outcome is not Delivery.SENT:
+                    log.error("scheduled message %s (%s) to staff: %s", job.id, job.kind, outcome)
+                if to_staff and outcome is Delivery.UNKNOWN:
+                    outcome, wait = Delivery.RETRY, STAFF_RETRY_SECONDS
                 if outcome is Delivery.RETRY:  # flood control: run again after the wait
                     job.status, job.claimed_at, job.claimed_by = JobStatus.SCHEDULED, None, None
                     job.due_at = now + _seconds(wait)
                 else:
                     job.status, job.finished_at = JOB_OUTCOMES[outcome], now
                     job.error = "" if outcome is Delivery.SENT else outcome.value
-                if outcome is Delivery.BLOCKED:
+                if outcome is Delivery.BLOCKED and not to_staff:
                     self._unreachable(session, job.participant_id, now)
                 session.add(job)
             session.commit()

@@ -144,7 +144,7 @@ class Turn:
         action = self.registry.actions[option.do] if option.do else None
         if action is not None:
             replies += action.run(self.nav, flow, option)
-        if option.reply:
+        if option.reply and not replies:  # an action that answers replaces the option's reply
             replies.append(Reply(steps.fill(option.reply, self.ctx.values())))
         if action is not None and action.halts:
             return replies

@@ -25,6 +25,7 @@ class Incoming:
     value: str = ""
     update_id: int | None = None
     language_code: str | None = None
+    args: tuple[str, ...] = ()  # the words after a command
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,16 @@ class Reply:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = field(default=())
     image: bytes | None = None  # a PNG to show, with the text as its caption
+    document: tuple[str, bytes] | None = None  # a file (name, bytes), with the text as caption
+    force_reply: bool = False  # ask for a typed reply to this message (works in groups too)
+
+
+@dataclass(frozen=True)
+class Handled:
+    """The answer to one input, and whether it raised a flag staff should get at once."""
+
+    replies: list[Reply]
+    alerted: bool = False
 
 
 class Delivery(StrEnum):

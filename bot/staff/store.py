@@ -48,34 +48,35 @@ def bootstrap_admins(*, session: Session, telegram_ids: Iterable[int]) -> list[S
     return list(session.exec(found.execution_options(populate_existing=True)).all())
 
 
-def _member(session: Session, telegram_id: int) -> StaffMember | None:
+def member(*, session: Session, telegram_id: int) -> StaffMember | None:
+    """The staff row of this Telegram user, or None for everyone else."""
     return session.exec(select(StaffMember).where(StaffMember.telegram_id == telegram_id)).first()
 
 
 def role_of(*, session: Session, telegram_id: int) -> StaffRole | None:
     """The staff role of this Telegram user, or None for everyone else."""
-    member = _member(session, telegram_id)
-    return StaffRole(member.role) if member is not None else None
+    found = member(session=session, telegram_id=telegram_id)
+    return StaffRole(found.role) if found is not None else None
 
 
 def add_staff(
     *, session: Session, telegram_id: int, role: StaffRole, added_by: int, now: datetime
 ) -> StaffMember:
     """Add a staff member, or give one already there the new role."""
-    member = _member(session, telegram_id) or StaffMember(
+    found = member(session=session, telegram_id=telegram_id) or StaffMember(
         telegram_id=telegram_id, role=role, added_by=added_by, added_at=now
     )
-    member.role = role
-    session.add(member)
-    return member
+    found.role = role
+    session.add(found)
+    return found
 
 
 def remove_staff(*, session: Session, telegram_id: int) -> bool:
     """Delete the member's row; False when there was none. The audit log keeps the record."""
-    member = _member(session, telegram_id)
-    if member is None:
+    found = member(session=session, telegram_id=telegram_id)
+    if found is None:
         return False
-    session.delete(member)
+    session.delete(found)
     return True
 
 

@@ -9,9 +9,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
-from bot.content.checks import strings
+from bot.content.checks import PLACEHOLDER, strings
 from bot.content.files import Problem, open_yaml, parse
-from bot.content.loader import PLACEHOLDER
 from bot.content.schema import Sections, Strict
 
 FILE = "staff.yaml"
@@ -147,6 +146,36 @@ class Audit(Strict):
     empty: str
 
 
+class Commands(Strict):
+    """The staff commands as Telegram's command menu describes them."""
+
+    alerts: str
+    participants: str
+    participant: str
+    export: str
+    invite: str
+    graduate: str
+    staff: str
+    audit: str
+
+
+class Replies(Strict):
+    """What the staff commands answer."""
+
+    help: str
+    admins_only: str
+    bad_date: str
+    usage_participant: str
+    usage_invite: str
+    usage_graduate: str
+    usage_staff: str
+    invite_made: str
+    label_taken: str
+    graduated: str
+    not_consented: str
+    already_graduated: str
+
+
 class StaffTexts(Strict):
     """Everything staff read, in one language; each key is required."""
 
@@ -165,6 +194,8 @@ class StaffTexts(Strict):
     staff: Staff
     audit: Audit
     export_caption: str
+    commands: Commands
+    replies: Replies
 
 
 # The words the bot fills in, per text; every other staff text takes none.
@@ -186,6 +217,11 @@ TEMPLATES: dict[str, frozenset[str]] = {
     "staff.not_staff": frozenset({"telegram_id"}),
     "staff.line": frozenset({"telegram_id", "role"}),
     "audit.line": frozenset({"when", "staff", "action", "label", "detail"}),
+    "replies.invite_made": frozenset({"label", "code", "link"}),
+    "replies.label_taken": frozenset({"label"}),
+    "replies.graduated": frozenset({"label", "date", "count"}),
+    "replies.not_consented": frozenset({"label"}),
+    "replies.already_graduated": frozenset({"label", "date"}),
 }
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 from typing import Any
 
-from telegram import Update
+from telegram import Bot, BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -19,9 +21,11 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import Settings
+from bot.content.loader import DEFAULT_LANGUAGE
 from bot.engine.companion import Companion
 from bot.telegram.handlers import Front
 
+log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]
 
 SWEEP = "sweep"
@@ -47,8 +51,12 @@ def build_application(
         builder = builder.rate_limiter(limiter)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    application = builder.build()
-    front = Front(companion)
+
+    async def post_init(application: App) -> None:
+        await register_commands(application.bot, companion, settings.staff_chat_id)
+
+    application = builder.post_init(post_init).build()
+    front = Front(companion, settings.staff_chat_id)
     # Only new messages in private chats; edits are answered by their own handler.
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     edited = filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE
@@ -61,12 +69,35 @@ def build_application(
     application.add_handler(MessageHandler(edited, front.edited))
     application.add_handler(MessageHandler(private & filters.TEXT, front.text))
     application.add_handler(MessageHandler(private, front.other))
+    if settings.staff_chat_id is not None:
+        # In the staff group: commands, and typed replies to the bot (a note that resolves an
+        # alert); Telegram's privacy mode keeps other group talk away from the bot.
+        group = filters.Chat(settings.staff_chat_id) & filters.UpdateType.MESSAGE
+        application.add_handler(MessageHandler(group & filters.COMMAND, front.command))
+        application.add_handler(MessageHandler(group & filters.TEXT & filters.REPLY, front.text))
     application.add_error_handler(front.error)
 
     assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
     # The scheduler is only a clock: the sweep asks the database what is due.
     application.job_queue.run_repeating(front.sweep, interval=SWEEP_SECONDS, first=5, name=SWEEP)
     return application
+
+
+async def register_commands(bot: Bot, companion: Companion, staff_chat_id: int | None) -> None:
+    """The command menus: participants' in every language, staff's in staff chats only."""
+    content = companion.content
+    try:
+        for code, language in sorted(content.languages.items()):
+            commands = [BotCommand(name, words) for name, words in language.messages.commands]
+            await bot.set_my_commands(
+                commands, language_code=None if code == DEFAULT_LANGUAGE else code
+            )
+        staff = [BotCommand(n, w) for n, w in content.staff_texts(DEFAULT_LANGUAGE).commands]
+        chats = await asyncio.to_thread(companion.desk.staff_ids)
+        for chat in sorted({*chats, *([staff_chat_id] if staff_chat_id is not None else [])}):
+            await bot.set_my_commands(staff, scope=BotCommandScopeChat(chat))
+    except TelegramError as error:  # the bot works without menus; say so and go on
+        log.warning("could not register the command menus: %s", type(error).__name__)
 
 
 def run_polling(settings: Settings, companion: Companion) -> None:

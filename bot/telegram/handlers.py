@@ -8,7 +8,7 @@ import traceback
 from collections.abc import Sequence
 from datetime import timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
@@ -18,13 +18,16 @@ from bot.engine.types import Delivery, Incoming, Kind, Outgoing, Reply
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 CAPTION_LIMIT = 1024  # Telegram's limit for a photo's caption
+MAX_ARGS, MAX_ARG = 4, 64  # the words after a command that are read, and their length
 BATCH = 100  # claimed at a time
 GROUP = 10  # sent at once; a worker that dies leaves at most these 'unknown'
 MAX_ROUNDS = 50  # batches a tick; what is left waits for the next tick
 
 
-def markup(reply: Reply) -> InlineKeyboardMarkup | None:
-    """Rows of buttons as an inline keyboard."""
+def markup(reply: Reply) -> InlineKeyboardMarkup | ForceReply | None:
+    """Rows of buttons as an inline keyboard, or a request for a typed reply."""
+    if reply.force_reply:
+        return ForceReply()
     if not reply.buttons:
         return None
     return InlineKeyboardMarkup(
@@ -36,10 +39,15 @@ def markup(reply: Reply) -> InlineKeyboardMarkup | None:
 
 
 async def send(context: Context, chat_id: int, reply: Reply) -> None:
-    """A message, or a picture with the text as its caption."""
+    """A message, or a picture or file with the text as its caption."""
     if reply.image is not None:
         await context.bot.send_photo(
             chat_id, reply.image, caption=reply.text[:CAPTION_LIMIT], reply_markup=markup(reply)
+        )
+    elif reply.document is not None:
+        name, data = reply.document
+        await context.bot.send_document(
+            chat_id, InputFile(data, filename=name), caption=reply.text[:CAPTION_LIMIT]
         )
     else:
         await context.bot.send_message(chat_id, reply.text, reply_markup=markup(reply))
@@ -52,18 +60,24 @@ def _groups(ids: Sequence[int]) -> list[Sequence[int]]:
 class Front:
     """The Telegram side of the companion."""
 
-    def __init__(self, companion: Companion) -> None:
+    def __init__(self, companion: Companion, staff_chat_id: int | None = None) -> None:
         self.companion = companion
+        self.staff_chat_id = staff_chat_id
 
-    async def _respond(self, update: Update, context: Context, kind: Kind, value: str = "") -> None:
+    async def _respond(
+        self, update: Update, context: Context, kind: Kind, value: str = "",
+        args: tuple[str, ...] = (),
+    ) -> None:  # fmt: skip
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None:
             return
-        incoming = Incoming(kind, value, update.update_id, user.language_code)
+        incoming = Incoming(kind, value, update.update_id, user.language_code, args)
         # The engine talks to the database synchronously; keep the event loop free meanwhile.
-        replies = await asyncio.to_thread(self.companion.handle, user.id, incoming)
-        for reply in replies:
+        handled = await asyncio.to_thread(self.companion.handle, user.id, incoming)
+        for reply in handled.replies:
             await send(context, chat.id, reply)
+        if handled.alerted:  # a flag for staff goes out now, not at the next tick
+            await self.sweep(context)
 
     async def start(self, update: Update, context: Context) -> None:
         """/start, with an invite code from a t.me deep link: consent, or back to where we were."""
@@ -73,7 +87,8 @@ class Front:
         """/help, /menu, /crisis, /stop, /language; anything else gets a kind 'unknown'."""
         text = update.effective_message.text if update.effective_message else None
         name = (text or "/").split()[0][1:].split("@")[0].lower()
-        await self._respond(update, context, Kind.COMMAND, name)
+        args = tuple(word[:MAX_ARG] for word in (context.args or [])[:MAX_ARGS])
+        await self._respond(update, context, Kind.COMMAND, name, args)
 
     async def button(self, update: Update, context: Context) -> None:
         """A tapped button: the engine checks it belongs to where the participant is."""
@@ -81,7 +96,8 @@ class Front:
         if query is None:
             return
         await query.answer()
-        if query.message is None or query.message.chat.type != "private":
+        chat = query.message.chat if query.message else None
+        if chat is None or (chat.type != "private" and chat.id != self.staff_chat_id):
             return
         await self._respond(update, context, Kind.BUTTON, query.data or "")
 
@@ -106,13 +122,14 @@ class Front:
         """The clock tick: send what is due; the database says what that is."""
         sweep = self.companion.sweep
         await asyncio.to_thread(sweep.upkeep)
+        # Until nothing is due: a job may plan another for now (an alert, then its deliveries).
         for _ in range(MAX_ROUNDS):
             claimed = await asyncio.to_thread(sweep.claim_jobs, BATCH)
             for group in _groups(claimed):
                 ran = [await asyncio.to_thread(sweep.run_job, job_id) for job_id in group]
                 sent = await self.deliver_all(context, [o for o in ran if o is not None])
                 await asyncio.to_thread(sweep.job_results, sent)
-            if len(claimed) < BATCH:
+            if not claimed:
                 break
         for _ in range(MAX_ROUNDS):
             claimed = await asyncio.to_thread(sweep.claim_checkins, BATCH)

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.Column("added_by", sa.BigInteger(), nullable=True),
         sa.Column("added_at", UTCDateTime(), nullable=False),
+        sa.Column("resolving_alert_id", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("staffmember", schema=None) as batch_op:
