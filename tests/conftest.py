@@ -38,6 +38,10 @@ class RunningBot:
     def person(self, user_id: int = 4242, language_code: str = "en") -> Person:
         return Person(self.app, self.telegram, user_id, language_code)
 
+    def in_staff_group(self, user_id: int) -> Person:
+        """Someone writing in the clinic's staff group."""
+        return Person(self.app, self.telegram, user_id, chat_id=STAFF_CHAT)
+
     def participant(self, user_id: int = 4242) -> Participant:
         with Session(self.engine) as session:
             return session.exec(select(Participant).where(Participant.telegram_id == user_id)).one()
@@ -119,6 +123,8 @@ async def start_bot(settings: Settings) -> AsyncIterator[BotFactory]:
         telegram = FakeTelegram()
         app = build_application(settings, companion, request=telegram, token=TOKEN)
         await app.initialize()
+        assert app.post_init is not None
+        await app.post_init(app)  # as run_polling does once it has initialised
         bot = RunningBot(app, telegram, engine, clock, companion)
         running.append(bot)
         return bot

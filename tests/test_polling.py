@@ -48,5 +48,6 @@ def test_run_polls_the_configured_bot_api(bot_api: BotApi, tmp_path: Path) -> No
     assert bot_api.sent[0]["chat_id"] == "55"
     assert "Hi, and welcome!" in bot_api.sent[0]["text"]
     assert f"/bot{TOKEN}/getUpdates" in bot_api.paths
+    assert f"/bot{TOKEN}/setMyCommands" in bot_api.paths  # the command menus, at start
     # The log never carries the token or what people wrote.
     assert TOKEN not in log and "/start" not in log

@@ -91,6 +91,9 @@ class Companion:
             if staff is not None:
                 return Handled(staff)
         live = self._live  # one content for the whole turn, even if a reload lands meanwhile
+        if incoming.in_group:  # the staff group: nobody is enrolled from there
+            unknown = live.content.language(incoming.language_code).messages.texts.unknown_command
+            return Handled([Reply(unknown)] if incoming.kind is Kind.COMMAND else [])
         with self._sessions() as session:
             participant = self._lock(session, telegram_id)
             last = participant.last_update_id

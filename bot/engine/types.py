@@ -26,6 +26,7 @@ class Incoming:
     update_id: int | None = None
     language_code: str | None = None
     args: tuple[str, ...] = ()  # the words after a command
+    in_group: bool = False  # sent in the staff group, not in a private chat
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Reply:
     image: bytes | None = None  # a PNG to show, with the text as its caption
     document: tuple[str, bytes] | None = None  # a file (name, bytes), with the text as caption
     force_reply: bool = False  # ask for a typed reply to this message (works in groups too)
+    private: bool = False  # asked for in the staff group, sent to the asker's private chat
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ is created or locked. Everyone else gets exactly what an unknown command gets.""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -37,6 +38,9 @@ PAGE = "y"  # y|p|status|page: the participant list; y|t|participant id|page: a 
 ACK, RESOLVE, TIMELINE = "ack", "res", "tl"
 LIST, HISTORY = "p", "t"
 ALL = "all"
+# What may be answered in the staff group itself; anything showing participant data goes to
+# the asker privately, so the group holds no more than the alerts.
+IN_THE_GROUP = frozenset({"alerts", "graduate", "help", ACK, RESOLVE})
 MAX_ALERTS_SHOWN = 10  # /alerts sends one message per alert, up to this many
 AUDIT_ROWS = 30
 
@@ -61,7 +65,8 @@ class Desk:
     def claims(self, incoming: Incoming) -> bool:
         """Could this be staff business? (Typed text may be a note that resolves an alert.)"""
         if incoming.kind is Kind.COMMAND:
-            return incoming.value in COMMANDS or incoming.value == "reload"
+            names = (*COMMANDS, "reload", *(["help"] if incoming.in_group else []))
+            return incoming.value in names
         if incoming.kind is Kind.BUTTON:
             return incoming.value.split(cb.SEP, 1)[0] in (ALERT, PAGE)
         return incoming.kind is Kind.TEXT
@@ -79,16 +84,21 @@ class Desk:
                 return None
             texts = self.content().staff_texts(incoming.language_code)
             work = _Work(self, session, member, texts, self.clock())
+            if incoming.kind is Kind.TEXT and member.resolving_alert_id is None:
+                return None
             if incoming.kind is Kind.TEXT:
-                if member.resolving_alert_id is None:
-                    return None
-                replies = work.note(incoming.value)
+                replies, what = work.note(incoming.value), RESOLVE
+            elif incoming.kind is Kind.COMMAND and incoming.value == "help":
+                replies, what = work.say(texts.replies.help), "help"
             elif incoming.kind is Kind.COMMAND:
-                replies = work.command(incoming.value, incoming.args)
+                replies, what = work.command(incoming.value, incoming.args), incoming.value
             else:
-                replies = work.button(incoming.value.split(cb.SEP))
+                parts = incoming.value.split(cb.SEP)
+                replies, what = work.button(parts), parts[1] if len(parts) > 1 else ""
             session.commit()
-            return replies
+        if incoming.in_group and what not in IN_THE_GROUP:
+            return [dataclasses.replace(reply, private=True) for reply in replies]
+        return replies
 
 
 @dataclass
@@ -175,7 +185,11 @@ class _Work:
         return head + [self.alert(a, p) for a, p in found[:MAX_ALERTS_SHOWN]]
 
     def alert(self, alert: Alert, participant: Participant) -> Reply:
-        return alert_reply(alert, participant, texts=self.texts, zone=self.desk.zone)
+        """An alert as delivered, and how long it has been open."""
+        reply = alert_reply(alert, participant, texts=self.texts, zone=self.desk.zone)
+        minutes = max(int((self.now - alert.created_at).total_seconds() // 60), 0)
+        age = fill(self.texts.alerts.age, {"hours": minutes // 60, "minutes": minutes % 60})
+        return dataclasses.replace(reply, text=f"{reply.text}\n{age}")
 
     def acknowledge(self, alert_id: int) -> list[Reply]:
         taken = store.acknowledge(

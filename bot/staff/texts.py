@@ -113,6 +113,7 @@ class Alerts(Strict):
     taken: str
     resolve_prompt: str
     resolved: str
+    age: str
 
 
 class Buttons(Strict):
@@ -174,6 +175,8 @@ class Replies(Strict):
     graduated: str
     not_consented: str
     already_graduated: str
+    sent_privately: str
+    open_private_chat: str
 
 
 class StaffTexts(Strict):
@@ -208,6 +211,7 @@ TEMPLATES: dict[str, frozenset[str]] = {
     "timeline.chart_title": frozenset({"label"}),
     "alerts.message": frozenset({"label", "kind", "where", "when"}),
     "alerts.header": frozenset({"count"}),
+    "alerts.age": frozenset({"hours", "minutes"}),
     "participants.header": frozenset({"count"}),
     "participants.line": frozenset({"label", "status", "last_contact", "alerts", "next_checkin"}),
     "participants.page": frozenset({"page", "pages"}),

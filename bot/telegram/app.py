@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import signal
 from typing import Any
@@ -53,6 +54,9 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
 
     async def post_init(application: App) -> None:
+        # Invite links name the bot; Telegram says its username when none is configured.
+        username = settings.bot_username or application.bot.username
+        companion.desk = dataclasses.replace(companion.desk, bot_username=username)
         await register_commands(application.bot, companion, settings.staff_chat_id)
 
     application = builder.post_init(post_init).build()

@@ -8,7 +8,14 @@ import traceback
 from collections.abc import Sequence
 from datetime import timedelta
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import (
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Update,
+    User,
+)
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
@@ -71,13 +78,31 @@ class Front:
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None:
             return
-        incoming = Incoming(kind, value, update.update_id, user.language_code, args)
+        incoming = Incoming(
+            kind, value, update.update_id, user.language_code, args, chat.type != chat.PRIVATE
+        )
         # The engine talks to the database synchronously; keep the event loop free meanwhile.
         handled = await asyncio.to_thread(self.companion.handle, user.id, incoming)
+        private = [reply for reply in handled.replies if reply.private]
         for reply in handled.replies:
-            await send(context, chat.id, reply)
+            if not reply.private:
+                await send(context, chat.id, reply)
+        if private:  # staff data asked for in the group goes to the asker alone
+            await self._privately(context, chat.id, user, private)
         if handled.alerted:  # a flag for staff goes out now, not at the next tick
             await self.sweep(context)
+
+    async def _privately(
+        self, context: Context, group: int, user: User, replies: Sequence[Reply]
+    ) -> None:
+        texts = self.companion.content.staff_texts(user.language_code).replies
+        try:
+            for reply in replies:
+                await send(context, user.id, reply)
+        except Forbidden:  # they never opened a private chat with the bot
+            await context.bot.send_message(group, texts.open_private_chat)
+            return
+        await context.bot.send_message(group, texts.sent_privately)
 
     async def start(self, update: Update, context: Context) -> None:
         """/start, with an invite code from a t.me deep link: consent, or back to where we were."""
@@ -85,9 +110,10 @@ class Front:
 
     async def command(self, update: Update, context: Context) -> None:
         """/help, /menu, /crisis, /stop, /language; anything else gets a kind 'unknown'."""
-        text = update.effective_message.text if update.effective_message else None
-        name = (text or "/").split()[0][1:].split("@")[0].lower()
-        args = tuple(word[:MAX_ARG] for word in (context.args or [])[:MAX_ARGS])
+        words = (update.effective_message.text if update.effective_message else None) or "/"
+        name, *rest = words.split()
+        args = tuple(word[:MAX_ARG] for word in rest[:MAX_ARGS])
+        name = name[1:].split("@")[0].lower()
         await self._respond(update, context, Kind.COMMAND, name, args)
 
     async def button(self, update: Update, context: Context) -> None:
