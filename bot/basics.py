@@ -20,11 +20,6 @@ def help_(nav: Navigator) -> list[Reply]:
     return [nav.ctx.say("help", carry_on=True)]
 
 
-def crisis(nav: Navigator) -> list[Reply]:
-    """/crisis: the crisis lines at once, from anywhere."""
-    return [nav.ctx.say("crisis", carry_on=True)]
-
-
 def stop(nav: Navigator) -> list[Reply]:
     """/stop: nothing more from the bot until /start."""
     nav.ctx.participant.stopped_at = nav.ctx.now
@@ -91,7 +86,7 @@ def paced(nav: Navigator, job: ScheduledMessage) -> list[Reply]:
 
 FEATURE = Feature(
     name="basics",
-    commands={HELP: help_, "menu": lambda nav: nav.menu(), "crisis": crisis, "stop": stop},
+    commands={HELP: help_, "menu": lambda nav: nav.menu(), "stop": stop},
     buttons={
         cb.MENU: Tap(1, menu_item),
         cb.CARRY_ON: Tap(0, lambda nav: nav.current()),

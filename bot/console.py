@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from bot.engine.companion import Companion
-from bot.engine.types import Button, Delivery, Incoming, Kind, Reply
+from bot.engine.types import Button, Delivery, Incoming, Kind, Reply, plain
 
 PREVIEW_USER_ID = 1
 BATCH = 10
@@ -20,12 +20,12 @@ BANNER = (
 
 def parse_line(line: str, buttons: Sequence[Button]) -> Incoming | None:
     """What a typed line means: a command, a numbered button, or text."""
-    text = line.strip()
+    text = plain(line).strip()
     if text.startswith("/"):
         name, _, rest = text[1:].partition(" ")
         if name.lower() == "start":
             return Incoming(Kind.START, rest.strip())
-        return Incoming(Kind.COMMAND, name.lower())
+        return Incoming(Kind.COMMAND, name.lower(), args=tuple(rest.split()), rest=rest)
     if text.isdigit() and 1 <= int(text) <= len(buttons):
         return Incoming(Kind.BUTTON, buttons[int(text) - 1].data)
     return Incoming(Kind.TEXT, text) if text else None
@@ -85,4 +85,5 @@ def run_preview(
             return
         incoming = parse_line(line, buttons)
         if incoming is not None:
-            buttons = show(companion.handle(user_id, incoming).replies, out)
+            incoming, first_aid = companion.screen(user_id, incoming)
+            buttons = show([*first_aid, *companion.handle(user_id, incoming).replies], out)

@@ -55,6 +55,7 @@ class FakeTelegram(BaseRequest):
         self.trouble: dict[int, str] = {}
         # The worker dies when it tries to send this many messages more (None: it lives).
         self.die_after: int | None = None
+        self.stale_queries = False  # taps are too old to acknowledge (after downtime)
         self._message_id = 1000
 
     @property
@@ -126,6 +127,8 @@ class FakeTelegram(BaseRequest):
             text = str(params["text"])
             assert len(text) <= 4096, "Telegram refuses messages over 4096 characters"
             return self._record(chat_id, text, params)
+        if api_method == "answerCallbackQuery" and self.stale_queries:
+            return _error(400, "Bad Request: query is too old and response timeout expired")
         if api_method in {"answerCallbackQuery", "deleteWebhook"}:
             return self._ok(True)
         raise AssertionError(f"the fake Bot API does not know {api_method}")
@@ -205,6 +208,7 @@ class Person:
         self.language_code = language_code
         self.first_name = first_name
         self._message_id = 1
+        self.last_update: dict[str, Any] = {}  # what Telegram would send again
 
     def inbox(self) -> list[Sent]:
         return [s for s in self.telegram.sent if s.chat_id == self.chat_id]
@@ -220,6 +224,7 @@ class Person:
         before = len(self.inbox())
         Person._update_id += 1
         payload["update_id"] = Person._update_id
+        self.last_update = payload
         await self.app.process_update(Update.de_json(payload, self.app.bot))
         return self.inbox()[before:]
 

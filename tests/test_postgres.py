@@ -37,3 +37,17 @@ async def test_two_processes_on_postgres(start_bot: BotFactory) -> None:
     assert len(one.rows(ConsentRecord)) == 1
     got = await two.person().send("Sam")
     assert got[0].text == "Nice to meet you, Sam!"
+
+
+async def test_control_characters_are_stored_without_error_on_postgres(
+    start_bot: BotFactory,
+) -> None:
+    bot = await start_bot()
+    sam = bot.person()
+    await sam.send("/start")
+    for _ in range(3):
+        await sam.tap("Next ▶")
+    await sam.tap("Yes, I agree")
+    got = await sam.send("Sa\x00m")  # PostgreSQL refuses NUL in text
+    assert got[0].text == "Nice to meet you, Sam!"
+    assert bot.participant().preferred_name == "Sam"

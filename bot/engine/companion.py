@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from bot import alerts
 from bot import participants as people
 from bot.checkins import feature as checkin_feature
 from bot.checkins.feature import GraduationRefused, Refusal
@@ -19,19 +24,47 @@ from bot.content.loader import CONSENT, ORIENTATION, Content, ContentError, load
 from bot.db import SessionFactory
 from bot.engine.context import TurnContext
 from bot.engine.registry import Registry
-from bot.engine.steps import fill
+from bot.engine.steps import carry_on_row, fill, values_for
 from bot.engine.sweep import Sweep
 from bot.engine.turn import Turn
 from bot.engine.types import Handled, Incoming, Kind, Reply
 from bot.features import build_registry
-from bot.models import CheckIn, Participant, utcnow
+from bot.models import AlertKind, CheckIn, Participant, utcnow
 from bot.safety.screening import CrisisScreen
 from bot.staff import store as staff_store
 from bot.staff.delivery import AlertRoutes
 from bot.staff.desk import Desk
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 Clock = Callable[[], datetime]
 PREVIEW_LABEL = "preview-{}"
+CRISIS = "crisis"  # the command that asks for the crisis lines
+SCREENED = (Kind.TEXT, Kind.EDITED, Kind.MEDIA, Kind.COMMAND)  # what may hold crisis language
+PEOPLE_KEPT = 100_000  # people the crisis screen remembers things about
+# Telegram sends an unconfirmed update again with its id; ids this far below the last one seen
+# are new (ids restart at random after a week without updates).
+REPEAT_WINDOW = 100_000
+LATE = "recorded late: storage was down"  # where a crisis flag came from, when stored late
+
+
+class _Kept(dict[int, T]):
+    """A value per Telegram id, for the most recent PEOPLE_KEPT people."""
+
+    def put(self, telegram_id: int, value: T) -> None:
+        if self.get(telegram_id) == value:
+            return
+        if len(self) >= PEOPLE_KEPT:
+            del self[next(iter(self))]
+        self[telegram_id] = value
+
+
+@dataclass(frozen=True)
+class _LateAlert:
+    """Crisis language seen while the database failed: stored as a flag once it is back."""
+
+    telegram_id: int
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -69,6 +102,9 @@ class Companion:
         self._sessions = sessions
         self._clock = clock
         self._content_dir = content_dir
+        self._languages = _Kept[str]()  # Telegram id -> language, for the crisis lines
+        self._first_aid = _Kept[int]()  # Telegram id -> the last update given the crisis lines
+        self._late: list[_LateAlert] = []
         self.desk = Desk(
             sessions=sessions, content=lambda: self._live.content, clock=clock,
             zone=ZoneInfo(default_timezone), bot_username=bot_username, graduate=self.graduate,
@@ -83,9 +119,68 @@ class Companion:
     def content(self) -> Content:
         return self._live.content
 
+    def screen(self, telegram_id: int, incoming: Incoming) -> tuple[Incoming, list[Reply]]:
+        """Crisis first, before anything touches the database: crisis language anywhere, and
+        /crisis, get the crisis lines from the content alone. The input comes back marked so
+        that its turn only records the flag."""
+        if incoming.in_group:
+            return incoming, []
+        live = self._live
+        typed = incoming.rest if incoming.kind is Kind.COMMAND else incoming.value
+        found = incoming.kind in SCREENED and live.screen.is_crisis(typed)
+        if not found and not (incoming.kind is Kind.COMMAND and incoming.value == CRISIS):
+            return incoming, []
+        marked = dataclasses.replace(incoming, crisis=found, answered=True)
+        if incoming.update_id is not None:
+            if self._first_aid.get(telegram_id) == incoming.update_id:
+                return marked, []  # Telegram sent it again: the lines went out already
+            self._first_aid.put(telegram_id, incoming.update_id)
+        lang = live.content.language(self._languages.get(telegram_id, incoming.language_code))
+        someone = Participant(telegram_id=telegram_id, language=lang.code)
+        text = fill(lang.messages.texts.crisis, values_for(live.content, lang, someone))
+        return marked, [Reply(text, carry_on_row(lang))]
+
     def handle(self, telegram_id: int, incoming: Incoming) -> Handled:
         """Answer one thing someone sent: staff business first, without touching anything of a
-        participant; otherwise a participant's turn, the position committed with the answer."""
+        participant; otherwise a participant's turn, the position committed with the answer.
+
+        When the crisis lines were already sent, a failing database loses nothing that
+        matters: the crisis flag is kept here and stored once the database is back."""
+        try:
+            self.record_late_alerts()
+            return self._handle(telegram_id, incoming)
+        except sa.exc.SQLAlchemyError as error:
+            if not incoming.answered:
+                raise
+            if incoming.crisis:
+                self._late.append(_LateAlert(telegram_id, self._clock()))
+            log.error("update %s: the database failed (%s) after the crisis lines were sent",
+                      incoming.update_id, type(error).__name__)  # fmt: skip
+            return Handled([])
+
+    def record_late_alerts(self) -> None:
+        """Store the crisis flags kept while the database failed; keep them if it still does."""
+        late, self._late = self._late, []
+        if not late:
+            return
+        try:
+            with self._sessions() as session:
+                for item in late:
+                    mine = select(Participant).where(Participant.telegram_id == item.telegram_id)
+                    person = session.exec(mine).first()
+                    if person is not None and person.consented_at is not None:
+                        assert person.id is not None
+                        alerts.raise_alert(
+                            session=session, participant_id=person.id,
+                            kind=AlertKind.CRISIS_LANGUAGE, context=LATE, now=item.at,
+                        )  # fmt: skip
+                session.commit()
+        except sa.exc.SQLAlchemyError as error:
+            self._late[:0] = late
+            log.warning("%s crisis flags wait for the database (%s)", len(late),
+                        type(error).__name__)  # fmt: skip
+
+    def _handle(self, telegram_id: int, incoming: Incoming) -> Handled:
         if self.desk.claims(incoming):
             staff = self.desk.handle(telegram_id, incoming)
             if staff is not None:
@@ -98,14 +193,18 @@ class Companion:
             participant = self._lock(session, telegram_id)
             last = participant.last_update_id
             if incoming.update_id is not None:
-                if last is not None and incoming.update_id <= last:
-                    return Handled([])  # Telegram delivered this update again; it was answered.
+                if last is not None and last - REPEAT_WINDOW < incoming.update_id <= last:
+                    # Telegram delivered this update again; it was answered.
+                    log.info("update %s dropped: participant %s already had update %s",
+                             incoming.update_id, participant.id, last)  # fmt: skip
+                    return Handled([])
                 participant.last_update_id = incoming.update_id
             participant.last_seen_at = self._clock()
             ctx = self._context(live, session, participant, incoming.language_code)
-            replies = Turn(self._registry, live.screen, ctx).run(incoming)
+            replies = Turn(self._registry, ctx).run(incoming)
             session.add(participant)
             session.commit()
+            self._languages.put(telegram_id, ctx.lang.code)
             return Handled(replies, ctx.alerted)
 
     def graduate(self, label: str, on: date) -> list[CheckIn]:
@@ -153,7 +252,7 @@ class Companion:
             if language:
                 participant.language = language
             ctx = self._context(live, session, participant, None)
-            turn = Turn(self._registry, live.screen, ctx)
+            turn = Turn(self._registry, ctx)
             if start is None:
                 replies = turn.run(Incoming(Kind.START))
             else:

@@ -10,8 +10,7 @@ from sqlmodel import Session, select
 
 from bot import alerts, scheduled
 from bot.content.loader import Content, Language
-from bot.engine import callbacks as cb
-from bot.engine.steps import fill, values_for
+from bot.engine.steps import carry_on_row, fill, values_for
 from bot.engine.types import Button, Reply
 from bot.models import AlertKind, Participant, StaffMember, StaffRole
 
@@ -50,7 +49,7 @@ class TurnContext:
         return Reply(self.text_of(key, **extra), self.carry_on_row() if carry_on else ())
 
     def carry_on_row(self) -> Rows:
-        return ((Button(self.lang.messages.buttons.carry_on, cb.CARRY_ON),),)
+        return carry_on_row(self.lang)
 
     def version(self, key: str) -> str:
         """The content version of a flow, or of a check-in under 'checkin:<id>'."""

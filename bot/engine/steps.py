@@ -53,6 +53,11 @@ def values_for(content: Content, language: Language, participant: Participant) -
     }
 
 
+def carry_on_row(language: Language) -> tuple[tuple[Button, ...], ...]:
+    """A button back to where the participant was."""
+    return ((Button(language.messages.buttons.carry_on, cb.CARRY_ON),),)
+
+
 def find_step(flow: Flow, step_id: str | None) -> Step | None:
     return next((s for s in flow.steps if s.id == step_id), None)
 

@@ -1,4 +1,4 @@
-"""One participant's turn: screen the input, hand it to the feature that owns it, collect replies.
+"""One participant's turn: hand the input to the feature that owns it, collect replies.
 
 The dispatcher knows features only through the registry; it owns the flow steps themselves
 (cards, choices, quizzes, ask and scale steps) and the engine's own buttons."""
@@ -17,18 +17,13 @@ from bot.engine.navigator import Navigator
 from bot.engine.registry import Registry
 from bot.engine.types import Incoming, Kind, Reply
 from bot.models import AlertKind
-from bot.safety.screening import CrisisScreen
-
-CRISIS = "crisis"
-FREE_TEXT = {Kind.TEXT, Kind.EDITED, Kind.MEDIA}
 
 
 class Turn:
     """Reads one input, moves the position, and returns what to say."""
 
-    def __init__(self, registry: Registry, screen: CrisisScreen, ctx: TurnContext) -> None:
+    def __init__(self, registry: Registry, ctx: TurnContext) -> None:
         self.registry = registry
-        self.screen = screen
         self.ctx = ctx
         self.nav: Navigator = registry.navigator(ctx)
 
@@ -36,10 +31,11 @@ class Turn:
         ctx, kind, value = self.ctx, incoming.kind, incoming.value
         ctx.cancel(*self.registry.cancel_on_reply)
         ctx.participant.unreachable_at = None
-        if kind in FREE_TEXT and value and self.screen.is_crisis(value):
-            where = f"{ctx.participant.flow or 'menu'}:{ctx.participant.step or ''}"
-            ctx.alert(AlertKind.CRISIS_LANGUAGE, where)
-            return [ctx.say("crisis", carry_on=True)]
+        if incoming.answered:  # the crisis lines went out before the turn
+            if incoming.crisis:
+                where = f"{ctx.participant.flow or 'menu'}:{ctx.participant.step or ''}"
+                ctx.alert(AlertKind.CRISIS_LANGUAGE, where)
+            return []
         if kind is Kind.START:
             return self.start(value)
         if kind is Kind.COMMAND:

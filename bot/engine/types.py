@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class Kind(StrEnum):
@@ -27,6 +30,16 @@ class Incoming:
     language_code: str | None = None
     args: tuple[str, ...] = ()  # the words after a command
     in_group: bool = False  # sent in the staff group, not in a private chat
+    rest: str = ""  # everything typed after a command, read only by the crisis screen
+    # Set by the crisis screen before the turn: crisis language was found, and the crisis
+    # lines were already sent (for crisis language and /crisis), so the turn only records.
+    crisis: bool = False
+    answered: bool = False
+
+
+def plain(text: str) -> str:
+    """Typed text without NUL and other control characters; line breaks and tabs stay."""
+    return CONTROL.sub("", text)
 
 
 @dataclass(frozen=True)

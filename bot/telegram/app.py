@@ -19,12 +19,13 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
 from bot.content.loader import DEFAULT_LANGUAGE
 from bot.engine.companion import Companion
 from bot.telegram.handlers import Front
+from bot.telegram.updates import ReadableUpdates
 
 log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -51,7 +52,9 @@ def build_application(
         limiter = AIORateLimiter(overall_max_rate=settings.rate_limit, max_retries=3)
         builder = builder.rate_limiter(limiter)
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.request(request)
+    polling = request or HTTPXRequest(connection_pool_size=1)  # as the library's default
+    builder = builder.get_updates_request(ReadableUpdates(polling))
 
     async def post_init(application: App) -> None:
         # Invite links name the bot; Telegram says its username when none is configured.

@@ -20,7 +20,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import ContextTypes
 
 from bot.engine.companion import Companion
-from bot.engine.types import Delivery, Incoming, Kind, Outgoing, Reply
+from bot.engine.types import Delivery, Incoming, Kind, Outgoing, Reply, plain
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -73,14 +73,23 @@ class Front:
 
     async def _respond(
         self, update: Update, context: Context, kind: Kind, value: str = "",
-        args: tuple[str, ...] = (),
+        args: tuple[str, ...] = (), rest: str = "",
     ) -> None:  # fmt: skip
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None:
             return
         incoming = Incoming(
-            kind, value, update.update_id, user.language_code, args, chat.type != chat.PRIVATE
-        )
+            kind, plain(value), update.update_id, user.language_code, args,
+            chat.type != chat.PRIVATE, plain(rest),
+        )  # fmt: skip
+        # Crisis first: the lines go out before the database is asked anything.
+        incoming, first_aid = self.companion.screen(user.id, incoming)
+        for reply in first_aid:
+            try:
+                await send(context, chat.id, reply)
+            except TelegramError as error:  # the turn still runs and records the flag
+                log.warning("update %s: crisis lines not sent: %s",
+                            update.update_id, type(error).__name__)  # fmt: skip
         # The engine talks to the database synchronously; keep the event loop free meanwhile.
         handled = await asyncio.to_thread(self.companion.handle, user.id, incoming)
         private = [reply for reply in handled.replies if reply.private]
@@ -111,17 +120,21 @@ class Front:
     async def command(self, update: Update, context: Context) -> None:
         """/help, /menu, /crisis, /stop, /language; anything else gets a kind 'unknown'."""
         words = (update.effective_message.text if update.effective_message else None) or "/"
-        name, *rest = words.split()
-        args = tuple(word[:MAX_ARG] for word in rest[:MAX_ARGS])
+        name, rest = (*words.split(maxsplit=1), "")[:2]
+        args = tuple(word[:MAX_ARG] for word in rest.split()[:MAX_ARGS])
         name = name[1:].split("@")[0].lower()
-        await self._respond(update, context, Kind.COMMAND, name, args)
+        await self._respond(update, context, Kind.COMMAND, name, args, rest)
 
     async def button(self, update: Update, context: Context) -> None:
         """A tapped button: the engine checks it belongs to where the participant is."""
         query = update.callback_query
         if query is None:
             return
-        await query.answer()
+        try:
+            await query.answer()
+        except TelegramError as error:  # e.g. "query is too old" after downtime: tap anyway
+            log.info("update %s: the tap was not acknowledged: %s",
+                     update.update_id, type(error).__name__)  # fmt: skip
         chat = query.message.chat if query.message else None
         if chat is None or (chat.type != "private" and chat.id != self.staff_chat_id):
             return
@@ -146,6 +159,7 @@ class Front:
 
     async def sweep(self, context: Context) -> None:
         """The clock tick: send what is due; the database says what that is."""
+        await asyncio.to_thread(self.companion.record_late_alerts)
         sweep = self.companion.sweep
         await asyncio.to_thread(sweep.upkeep)
         # Until nothing is due: a job may plan another for now (an alert, then its deliveries).
