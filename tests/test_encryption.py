@@ -4,11 +4,9 @@ a wrong or missing key stops the start with one line; SQLite files are the owner
 from __future__ import annotations
 
 import os
-import sqlite3
 import stat
 import subprocess
 import sys
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -24,7 +22,7 @@ from bot.crypto import key_file_of, new_key
 from bot.db import MIGRATIONS, create_engine, migrate, rekey
 from bot.models import Alert, AlertKind, Participant
 from bot.staff.store import resolve
-from tests.conftest import BotFactory, RunningBot
+from tests.conftest import POSTGRES_URL, TEST_KEYS, BotFactory, RunningBot
 from tests.journeys import orient
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,11 +50,11 @@ def write_keys(settings: Settings, *keys: str) -> None:
     key_file_of(database_file(settings)).write_text(",".join(keys) + "\n")
 
 
-def raw_values(path: Path) -> dict[str, list[str]]:
+def raw_values(engine: sa.Engine) -> dict[str, list[str]]:
     """What each encrypted column holds, read with plain SQL, past the application."""
-    with closing(sqlite3.connect(path)) as connection:
+    with engine.connect() as connection:
         return {
-            table: [v for (v,) in connection.execute(f"SELECT {column} FROM {table}") if v]
+            table: [v for (v,) in connection.exec_driver_sql(f"SELECT {column} FROM {table}") if v]
             for table, column in ENCRYPTED.items()
         }
 
@@ -89,9 +87,8 @@ async def test_free_text_is_ciphertext_at_rest_and_plain_in_the_bot(
         resolve(session=session, alert_id=alert.id or 0, by=900, note=NOTE, now=bot.clock.now)
         session.commit()
 
-    path = database_file(settings)
     key = read_keys(settings)
-    stored = raw_values(path)
+    stored = raw_values(bot.engine)
     every = [value for values in stored.values() for value in values]
     assert not any(word in value for value in every for word in ("Rosa", "Maria", "Called"))
     assert opened(stored["participant"], key) == ["Rosa"]
@@ -123,9 +120,8 @@ async def test_rekey_moves_everything_to_the_first_key(
     bot = await start_bot()
     await orient(bot.person(), "Rosa")
     await add_to_plan(bot, PLAN_ITEM)
-    path = database_file(settings)
     old, new = read_keys(settings), new_key()
-    answers = len(raw_values(path)["answer"])
+    answers = len(raw_values(bot.engine)["answer"])
 
     write_keys(settings, new, old)  # the new key first
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
@@ -135,7 +131,7 @@ async def test_rekey_moves_everything_to_the_first_key(
     assert "participant.preferred_name: 1" in lines and "planitem.text: 1" in lines
     assert f"answer.value: {answers}" in lines and "keycheck.value: 1" in lines
     assert lines[-1].startswith(f"re-encrypted {answers + 3} value(s) with the first key")
-    stored = raw_values(path)
+    stored = raw_values(bot.engine)
     assert opened(stored["planitem"], new) == [PLAN_ITEM]  # the new key alone opens it all
     assert len(opened([v for values in stored.values() for v in values], new)) == answers + 3
 
@@ -147,7 +143,7 @@ async def test_rekey_moves_everything_to_the_first_key(
     newest = new_key()  # with ENCRYPTION_KEYS, in batches of two
     counts = rekey(create_engine(settings.database_url, (newest, new)), batch=2)
     assert counts["answer.value"] == answers
-    assert len(opened(raw_values(path)["answer"], newest)) == answers
+    assert len(opened(raw_values(bot.engine)["answer"], newest)) == answers
 
 
 def run_bot(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -237,12 +233,22 @@ def test_postgres_refuses_to_start_without_a_key() -> None:
 
 def test_the_migration_encrypts_what_older_versions_stored(settings: Settings) -> None:
     engine = create_engine(settings.database_url)
+    migrate_old_plaintext(engine, read_keys(settings))
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="set IOP_TEST_POSTGRES_URL to test on PostgreSQL")
+def test_the_migration_encrypts_what_older_versions_stored_on_postgres(postgres_url: str) -> None:
+    migrate_old_plaintext(create_engine(postgres_url, TEST_KEYS), *TEST_KEYS)
+
+
+def migrate_old_plaintext(engine: sa.Engine, *keys: str) -> None:
+    """Plaintext stored by the version before encryption is encrypted by the upgrade, and
+    decrypted again by a downgrade."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0008")
-    with engine.begin() as connection:
         connection.exec_driver_sql(
             "INSERT INTO participant (id, telegram_id, created_at, preferred_name) "
             "VALUES (1, 10, '2026-11-30 10:00:00', 'Rosa')"
@@ -261,9 +267,8 @@ def test_the_migration_encrypts_what_older_versions_stored(settings: Settings) -
         )
     migrate(engine)
 
-    key = read_keys(settings)
-    stored = raw_values(database_file(settings))
-    assert {table: opened(values, key) for table, values in stored.items()} == {
+    stored = raw_values(engine)
+    assert {table: opened(values, *keys) for table, values in stored.items()} == {
         "participant": ["Rosa"], "answer": ["A hard week"], "planitem": [PLAN_ITEM],
         "alert": [NOTE], "keycheck": ["IOP Companion"],
     }  # fmt: skip
