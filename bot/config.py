@@ -82,6 +82,9 @@ def _token(value: str | None) -> str | None:
     return value
 
 
+_DATABASE_URL_FORMS = "use sqlite:///file.sqlite3 or postgres://user:password@host:5432/db"
+
+
 def database_url(value: str) -> str:
     """Normalise hosting-style URLs: postgres:// and postgresql:// both mean psycopg 3.
     Errors never repeat the URL, which may hold a password."""
@@ -106,9 +109,6 @@ def database_url(value: str) -> str:
     if scheme == "sqlite" and not parsed.database:
         raise SettingsError("DATABASE_URL names no database file; use sqlite:///file.sqlite3")
     return url
-
-
-_DATABASE_URL_FORMS = "use sqlite:///file.sqlite3 or postgres://user:password@host:5432/db"
 
 
 def _encryption_keys(value: str) -> tuple[str, ...]:

@@ -141,7 +141,9 @@ async def test_rekey_moves_everything_to_the_first_key(
     assert "Rosa" in got[0].text and f"• {PLAN_ITEM}" in got[0].text
 
     newest = new_key()  # with ENCRYPTION_KEYS, in batches of two
-    counts = rekey(create_engine(settings.database_url, (newest, new)), batch=2)
+    engine = create_engine(settings.database_url, (newest, new))
+    counts = rekey(engine, batch=2)
+    engine.dispose()
     assert counts["answer.value"] == answers
     assert len(opened(raw_values(bot.engine)["answer"], newest)) == answers
 
