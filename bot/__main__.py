@@ -1,4 +1,5 @@
-"""Command line: run the bot, preview it, invite and graduate participants, export, check."""
+"""Command line: run the bot, preview it, invite and graduate participants, export, check,
+rekey."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from bot.checkins.feature import GraduationRefused
 from bot.config import Settings, SettingsError
 from bot.console import PREVIEW_USER_ID, run_preview
 from bot.content.loader import DEFAULT_LANGUAGE, Content, ContentError, load_content
-from bot.db import create_engine, migrate, session_factory
+from bot.db import CannotOpen, open_database, rekey, session_factory
 from bot.engine.companion import build_companion
 from bot.features import build_registry
 from bot.models import utcnow
@@ -48,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
         "--since", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: all)"
     )
     export.add_argument("--out", type=Path, default=None, help="a new file (default: print)")
+    commands.add_parser("rekey", help="encrypt every stored value again with the first key")
     content = commands.add_parser("content", help="work with the content folder")
     content.add_argument("action", choices=["check"])
     return parser
@@ -69,13 +71,10 @@ def _content(settings: Settings) -> Content:
 
 
 def _engine(settings: Settings) -> sa.Engine:
-    engine = create_engine(settings.database_url)
     try:
-        migrate(engine)
-    except sa.exc.OperationalError as error:
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
-        raise Fail(f"error: DATABASE_URL: cannot open the database ({reason})", 2) from None
-    return engine
+        return open_database(settings.database_url, settings.encryption_keys)
+    except CannotOpen as error:
+        raise Fail(f"error: {error}", 2) from None
 
 
 def content_check(settings: Settings) -> int:
@@ -157,6 +156,21 @@ def export(settings: Settings, since: date | None, out: Path | None) -> int:
     return 0
 
 
+def rekey_values(settings: Settings) -> int:
+    """Encrypt every stored value again with the first key, and say how many per column."""
+    try:
+        counts = rekey(_engine(settings))
+    except CannotOpen as error:
+        raise Fail(f"error: {error}", 2) from None
+    for column, count in counts.items():
+        print(f"{column}: {count}")
+    print(
+        f"re-encrypted {sum(counts.values())} value(s) with the first key; keys after it can "
+        f"now be removed"
+    )
+    return 0
+
+
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """On Telegram with a token; otherwise, and for `preview`, in this terminal."""
     content = _content(settings)
@@ -216,6 +230,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return export(settings, args.since, args.out)
         if args.command == "sweep":
             return sweep(settings)
+        if args.command == "rekey":
+            return rekey_values(settings)
         return run(settings, args)
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)

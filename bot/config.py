@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+
+from bot import crypto
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
@@ -38,6 +42,8 @@ class Settings:
     staff_chat_id: int | None = None  # the clinic's staff group; admins privately when unset
     alert_resend_minutes: int = DEFAULT_ALERT_RESEND_MINUTES
     alert_resend_max: int = DEFAULT_ALERT_RESEND_MAX
+    # Fernet keys, the first encrypts; none: the SQLite file's key file (PostgreSQL refuses).
+    encryption_keys: tuple[str, ...] = field(default=(), repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -60,6 +66,7 @@ class Settings:
             alert_resend_max=_count(
                 "ALERT_RESEND_MAX", env.get("ALERT_RESEND_MAX", ""), DEFAULT_ALERT_RESEND_MAX
             ),
+            encryption_keys=_encryption_keys(env.get("ENCRYPTION_KEYS", "")),
         )  # fmt: skip
 
 
@@ -75,19 +82,42 @@ def _token(value: str | None) -> str | None:
     return value
 
 
+_DATABASE_URL_FORMS = "use sqlite:///file.sqlite3 or postgres://user:password@host:5432/db"
+
+
 def database_url(value: str) -> str:
-    """Normalise hosting-style URLs: postgres:// and postgresql:// both mean psycopg 3."""
+    """Normalise hosting-style URLs: postgres:// and postgresql:// both mean psycopg 3.
+    Errors never repeat the URL, which may hold a password."""
     scheme, sep, rest = value.partition("://")
     if not sep:
-        raise SettingsError(f"DATABASE_URL is not a database URL: {value.split('@')[-1]!r}")
+        raise SettingsError(f"DATABASE_URL is not a database URL; {_DATABASE_URL_FORMS}")
     scheme = scheme.lower()
     if scheme in {"postgres", "postgresql", "postgresql+psycopg"}:
-        return f"postgresql+psycopg://{rest}"
-    if scheme == "sqlite":
-        return value
-    raise SettingsError(
-        f"DATABASE_URL uses {scheme!r}; use sqlite:///file.sqlite3 or postgres://user@host/db"
-    )
+        url = f"postgresql+psycopg://{rest}"
+    elif scheme == "sqlite":
+        url = value
+    else:
+        shown = repr(scheme) if scheme.replace("+", "").isalnum() else "an unknown scheme"
+        raise SettingsError(f"DATABASE_URL uses {shown}; {_DATABASE_URL_FORMS}")
+    try:
+        parsed = sa.make_url(url)
+    except (ValueError, sa.exc.ArgumentError):
+        raise SettingsError(
+            "DATABASE_URL cannot be read: check the port is a number and that special "
+            "characters in the password are %-encoded (@ as %40, / as %2F)"
+        ) from None
+    if scheme == "sqlite" and not parsed.database:
+        raise SettingsError("DATABASE_URL names no database file; use sqlite:///file.sqlite3")
+    return url
+
+
+def _encryption_keys(value: str) -> tuple[str, ...]:
+    if not value.strip():
+        return ()
+    try:
+        return crypto.parse_keys(value, source="ENCRYPTION_KEYS")
+    except crypto.KeyProblem as problem:
+        raise SettingsError(str(problem)) from None
 
 
 def _api_base_url(value: str) -> str:

@@ -1,8 +1,12 @@
-"""Engine and sessions: SQLite pragmas, migrations on start."""
+"""Engine and sessions: keys, SQLite file safety and pragmas, migrations on start."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import os
+import sqlite3
+from collections.abc import Callable, Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -10,19 +14,64 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.sql import Select
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel, col
+
+from bot import crypto
+from bot.models import KEY_CHECK, KeyCheck
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+REKEY_BATCH = 500
 
 SessionFactory = Callable[[], Session]
+log = logging.getLogger(__name__)
 
 
-def create_engine(url: str) -> sa.Engine:
-    """Build the engine; SQLite gets WAL, a busy timeout and one writer at a time."""
-    if not url.startswith("sqlite"):
-        return sa.create_engine(url, pool_pre_ping=True)
+class CannotOpen(Exception):
+    """The database cannot be opened, or its keys do not fit it; the message is one plain line."""
+
+
+def open_database(url: str, keys: Sequence[str] = ()) -> sa.Engine:
+    """The engine, migrated and with its keys checked; every failure is CannotOpen."""
+    engine = create_engine(url, keys)
+    try:
+        migrate(engine)
+    except crypto.KeyProblem as problem:
+        engine.dispose()
+        raise CannotOpen(str(problem)) from None
+    except sa.exc.DBAPIError as error:
+        engine.dispose()
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+        password = sa.make_url(url).password
+        if password:
+            reason = reason.replace(str(password), "***")
+        raise CannotOpen(f"DATABASE_URL: cannot open the database ({reason})") from None
+    return engine
+
+
+def create_engine(url: str, keys: Sequence[str] = ()) -> sa.Engine:
+    """Build the engine with its keys. Without keys, an SQLite file has a key file beside it
+    (made on first start); PostgreSQL refuses. SQLite also gets WAL, a busy timeout and one
+    writer at a time."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        if not keys:
+            raise CannotOpen(
+                f"{crypto.ENVIRONMENT} must be set to use PostgreSQL: the data is encrypted "
+                f"with it (see README, 'Encryption at rest')"
+            )
+        engine = sa.create_engine(url, pool_pre_ping=True)
+        crypto.attach(engine, crypto.Cipher(keys, source=crypto.ENVIRONMENT))
+        return engine
+    opened = _sqlite_file(parsed)
+    if keys:
+        cipher = crypto.Cipher(keys, source=crypto.ENVIRONMENT)
+    elif opened is None:
+        cipher = crypto.Cipher((crypto.new_key(),), source="the in-memory database's key")
+    else:
+        cipher = _key_file_cipher(*opened)
     engine = sa.create_engine(url, connect_args={"check_same_thread": False})
+    crypto.attach(engine, cipher)
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -41,6 +90,63 @@ def create_engine(url: str) -> sa.Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _sqlite_file(url: sa.URL) -> tuple[Path, bool] | None:
+    """The database file, and whether it holds encrypted data; None in memory. A new file is
+    made readable by its owner only (SQLite gives its -wal and -shm files the same mode)."""
+    if not url.database or url.database == ":memory:" or url.query.get("mode") == "memory":
+        return None
+    path = Path(url.database)
+    if path.is_dir():
+        raise CannotOpen(f"DATABASE_URL: {path} is a folder, not a database file")
+    if not path.parent.is_dir():
+        raise CannotOpen(f"DATABASE_URL: the folder {path.parent} does not exist; create it first")
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        return path, _holds_encrypted_data(path)
+    except OSError as error:
+        raise CannotOpen(f"DATABASE_URL: cannot create {path} ({error.strerror})") from None
+    return path, False
+
+
+def _holds_encrypted_data(path: Path) -> bool:
+    """Whether an existing file is a database this version has written to."""
+    try:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        with closing(sqlite3.connect(uri, uri=True)) as connection:
+            found = connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = ?", (KeyCheck.__tablename__,)
+            )
+            return found.fetchone() is not None
+    except sqlite3.DatabaseError:
+        raise CannotOpen(f"DATABASE_URL: {path} is not an SQLite database") from None
+
+
+def _key_file_cipher(path: Path, encrypted: bool) -> crypto.Cipher:
+    """The keys in the file beside the database; made, and announced once, for a database
+    that holds nothing encrypted yet."""
+    key_file = crypto.key_file_of(path)
+    try:
+        if key_file.exists():
+            return crypto.Cipher(crypto.read_key_file(key_file), source=f"key file {key_file}")
+        if encrypted:
+            raise CannotOpen(
+                f"{path} is encrypted but its key file {key_file} is missing: restore the key "
+                f"file from your backup, or set {crypto.ENVIRONMENT} to its keys"
+            )
+        keys = crypto.create_key_file(key_file)
+    except crypto.KeyProblem as problem:
+        raise CannotOpen(str(problem)) from None
+    except OSError as error:
+        raise CannotOpen(f"key file {key_file}: {error.strerror}") from None
+    log.warning(
+        "made the encryption key file %s: back it up now, apart from the database backups; "
+        "without it the database cannot be read",
+        key_file,
+    )
+    return crypto.Cipher(keys, source=f"key file {key_file}")
 
 
 def claim_oldest(
@@ -69,12 +175,73 @@ def claim_oldest(
 
 
 def migrate(engine: sa.Engine) -> None:
-    """Create or upgrade every table to the newest migration."""
+    """Create or upgrade every table to the newest migration, then check that the keys open
+    the stored data (crypto.KeyProblem when they do not)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+        _check_keys(connection)
+
+
+def _check_keys(connection: sa.Connection) -> None:
+    cipher = crypto.cipher_of(connection.dialect)
+    token = connection.execute(sa.select(sa.type_coerce(col(KeyCheck.value), sa.Text))).scalar()
+    if token is None:
+        connection.execute(sa.insert(KeyCheck).values(value=KEY_CHECK))
+        return
+    try:
+        cipher.decrypt(token)
+    except crypto.KeyProblem:
+        raise crypto.KeyProblem(
+            f"{cipher.source} does not open this database: it was written with another key; "
+            f"restore the key it was written with (see README, 'Encryption at rest')"
+        ) from None
+
+
+def rekey(engine: sa.Engine, *, batch: int = REKEY_BATCH) -> dict[str, int]:
+    """Encrypt every stored value again with the first key, `batch` rows a transaction;
+    how many values each column held. Old keys can be dropped afterwards."""
+    counts: dict[str, int] = {}
+    for table in SQLModel.metadata.sorted_tables:
+        for column in table.columns:
+            if isinstance(column.type, crypto.EncryptedText):
+                counts[f"{table.name}.{column.name}"] = _rekey_column(engine, column, batch)
+    return counts
+
+
+def _rekey_column(engine: sa.Engine, column: sa.Column[Any], batch: int) -> int:
+    cipher = crypto.cipher_of(engine.dialect)
+    table, raw = column.table, sa.type_coerce(column, sa.Text)
+    # A value someone changed meanwhile is already under the first key: the WHERE skips it.
+    update = (
+        sa.update(table)
+        .where(table.c.id == sa.bindparam("row"), raw == sa.bindparam("old", type_=sa.Text))
+        .values({column.name: sa.bindparam("new", type_=sa.Text)})
+    )
+    done, last = 0, 0
+    while True:
+        with engine.begin() as connection:
+            rows = connection.execute(
+                sa.select(table.c.id, raw)
+                .where(table.c.id > last, column.is_not(None))
+                .order_by(table.c.id)
+                .limit(batch)
+            ).all()
+            if not rows:
+                return done
+            changes = []
+            for row_id, token in rows:
+                try:
+                    changes.append({"row": row_id, "old": token, "new": cipher.rotate(token)})
+                except crypto.KeyProblem:
+                    raise CannotOpen(
+                        f"{cipher.source}: no key opens {table.name}.{column.name} of row "
+                        f"{row_id}; add the key it was written with, then run rekey again"
+                    ) from None
+            connection.execute(update, changes)
+        done, last = done + len(rows), rows[-1][0]
 
 
 def session_factory(engine: sa.Engine) -> SessionFactory:

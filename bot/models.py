@@ -9,6 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from bot.crypto import EncryptedText
+
 
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
@@ -51,7 +53,7 @@ class Participant(SQLModel, table=True):
     label: str | None = Field(default=None, unique=True, max_length=64)
     # Preferences, stored only after consent.
     language: str | None = Field(default=None, max_length=8)
-    preferred_name: str | None = Field(default=None, max_length=64)
+    preferred_name: str | None = Field(default=None, sa_type=EncryptedText(64))
     timezone: str | None = Field(default=None, max_length=64)
     message_minute: int | None = Field(default=None, description="minutes after local midnight")
     # Where the participant is in the conversation; the single source of truth.
@@ -102,7 +104,7 @@ class Answer(SQLModel, table=True):
     participant_id: int = Field(foreign_key="participant.id", index=True)
     flow: str = Field(max_length=64)
     question: str = Field(max_length=64)
-    value: str = Field(max_length=256)
+    value: str = Field(sa_type=EncryptedText(256))
     checkin_id: int | None = Field(default=None, foreign_key="checkin.id", index=True)
     content_version: str = Field(max_length=64)
     answered_at: datetime = _when(nullable=False)
@@ -154,7 +156,7 @@ class PlanItem(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     participant_id: int = Field(foreign_key="participant.id", index=True)
     section: str = Field(max_length=32)
-    text: str = Field(max_length=256)
+    text: str = Field(sa_type=EncryptedText(256))
     content_version: str = Field(max_length=64)
     created_at: datetime = _when(nullable=False)
 
@@ -219,7 +221,7 @@ class Alert(SQLModel, table=True):
     acknowledged_by: int | None = Field(default=None, sa_type=sa.BigInteger)
     resolved_at: datetime | None = _when()
     resolved_by: int | None = Field(default=None, sa_type=sa.BigInteger)
-    resolution_note: str | None = Field(default=None, max_length=200)
+    resolution_note: str | None = Field(default=None, sa_type=EncryptedText(200))
 
 
 class JobStatus(StrEnum):
@@ -306,3 +308,17 @@ class AuditEntry(SQLModel, table=True):
     # Bookkeeping only ("page 2", "role counsellor"): never names or clinical words.
     detail: str = Field(default="", max_length=128)
     at: datetime = _when(nullable=False, index=True)
+
+
+# ----- Encryption at rest -----
+
+KEY_CHECK = "IOP Companion"
+
+
+class KeyCheck(SQLModel, table=True):
+    """One known value, encrypted: a start with keys that cannot open it stops at once."""
+
+    __tablename__ = "keycheck"
+
+    id: int | None = Field(default=None, primary_key=True)
+    value: str = Field(sa_type=EncryptedText(len(KEY_CHECK)))

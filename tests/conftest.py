@@ -16,6 +16,7 @@ from sqlmodel import Session, SQLModel, select
 from telegram.ext import CallbackContext
 
 from bot.config import Settings, database_url
+from bot.crypto import new_key
 from bot.db import create_engine, migrate, session_factory
 from bot.engine.companion import Companion, build_companion
 from bot.models import CheckIn, Participant, ScheduledMessage
@@ -92,6 +93,8 @@ class RunningBot:
 pytest_plugins = ["tests.fake_bot_api"]  # the bot_api fixture
 
 POSTGRES_URL = os.environ.get("IOP_TEST_POSTGRES_URL")
+# PostgreSQL needs ENCRYPTION_KEYS; SQLite tests let the database make its own key file.
+TEST_KEYS = (new_key(),)
 STAFF_CHAT = -100500  # the clinic's staff group in every test
 ADMIN = 900  # a bootstrap admin (STAFF_TELEGRAM_IDS)
 
@@ -117,7 +120,7 @@ async def start_bot(settings: Settings) -> AsyncIterator[BotFactory]:
     clock = Clock()
 
     async def start() -> RunningBot:
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, settings.encryption_keys)
         migrate(engine)
         companion = build_companion(settings, session_factory(engine), clock=clock)
         telegram = FakeTelegram()

@@ -15,15 +15,15 @@ from sqlmodel import Session, SQLModel, select
 from bot.config import Settings
 from bot.db import MIGRATIONS, create_engine, migrate
 from bot.models import ConsentRecord, Participant, ScheduledMessage
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, TEST_KEYS
 
 needs_postgres = pytest.mark.skipif(
     not POSTGRES_URL, reason="set IOP_TEST_POSTGRES_URL (as .ci/run does) to test on PostgreSQL"
 )
 
 
-def _round_trip(url: str) -> None:
-    engine = create_engine(url)
+def _round_trip(url: str, keys: tuple[str, ...] = ()) -> None:
+    engine = create_engine(url, keys)
     migrate(engine)
     migrate(engine)  # a second start finds nothing to do
     tables = set(sa.inspect(engine).get_table_names())
@@ -62,7 +62,7 @@ def test_sqlite_round_trip(settings: Settings) -> None:
 
 @needs_postgres
 def test_postgres_round_trip(postgres_url: str) -> None:
-    _round_trip(postgres_url)
+    _round_trip(postgres_url, TEST_KEYS)
 
 
 def test_migrations_match_the_models(settings: Settings) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from bot.config import Settings
 from bot.models import ConsentRecord
-from tests.conftest import POSTGRES_URL, BotFactory
+from tests.conftest import POSTGRES_URL, TEST_KEYS, BotFactory
 
 pytestmark = pytest.mark.skipif(
     not POSTGRES_URL, reason="set IOP_TEST_POSTGRES_URL (as .ci/run does) to test on PostgreSQL"
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def settings(settings: Settings, postgres_url: str) -> Settings:
-    return dataclasses.replace(settings, database_url=postgres_url)
+    return dataclasses.replace(settings, database_url=postgres_url, encryption_keys=TEST_KEYS)
 
 
 async def test_two_processes_on_postgres(start_bot: BotFactory) -> None:

@@ -24,6 +24,7 @@ from bot.db import create_engine, migrate
 from bot.features import build_registry
 from bot.models import CheckIn, Participant
 from bot.staff.export import HEADER, write_checkin_csv
+from tests.conftest import TEST_KEYS
 from tests.staff_history import CONTENT, answer, checkin, full_history, person
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +47,7 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def history(url: str) -> Iterator[sa.Engine]:
     """chart-7's history, and one check-in answer of a participant who has no label."""
-    engine = create_engine(url)
+    engine = create_engine(url, TEST_KEYS)
     migrate(engine)
     with Session(engine) as session:
         full_history(session)

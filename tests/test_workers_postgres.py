@@ -17,7 +17,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.db import create_engine, migrate
 from bot.models import CheckIn, Participant
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, TEST_KEYS
 from tests.fake_bot_api import BotApi
 from tests.fake_telegram import TOKEN
 
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.skipif(
 
 def _seed(url: str) -> None:
     """10,000 graduates whose day-1 check-in is due now, at noon where they live."""
-    engine = create_engine(url)
+    engine = create_engine(url, TEST_KEYS)
     migrate(engine)
     now = datetime.now(UTC)
     shift = 12 - now.hour  # hours east of UTC where it is about noon now
@@ -58,7 +58,7 @@ def _seed(url: str) -> None:
 
 
 def _waiting(url: str) -> int:
-    engine = create_engine(url)
+    engine = create_engine(url, TEST_KEYS)
     with Session(engine) as session:
         waiting = col(CheckIn.status).in_(["scheduled", "claimed", "sending"])
         count = session.exec(select(func.count()).select_from(CheckIn).where(waiting)).one()
@@ -74,6 +74,7 @@ def test_two_workers_send_each_checkin_exactly_once(postgres_url: str, bot_api: 
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE_URL": f"http://{host!s}:{port}",
         "DATABASE_URL": postgres_url,
+        "ENCRYPTION_KEYS": ",".join(TEST_KEYS),
         "TELEGRAM_RATE_LIMIT": "0",  # a local Bot API server has no flood limits
     }
     # The recommended deployment: one worker polls and sweeps, the others only sweep.
@@ -106,7 +107,7 @@ def test_two_workers_send_each_checkin_exactly_once(postgres_url: str, bot_api: 
     assert set(intros) == {FIRST_ID + i for i in range(COUNT)}
     assert set(intros.values()) == {1}  # each check-in exactly once
     assert set(per_chat.values()) == {1}  # one message: its hello and first question
-    engine = create_engine(postgres_url)
+    engine = create_engine(postgres_url, TEST_KEYS)
     with Session(engine) as session:
         statuses = session.exec(select(CheckIn.status, func.count()).group_by(CheckIn.status)).all()
     engine.dispose()
