@@ -17,6 +17,9 @@ DEFAULT_TIMEZONE = "America/New_York"
 DEFAULT_RATE_LIMIT = 30
 DEFAULT_ALERT_RESEND_MINUTES = 30
 DEFAULT_ALERT_RESEND_MAX = 3
+DEFAULT_INVITE_EXPIRY_DAYS = 14
+# What /delete and the retention purge do with a participant's data.
+DELETE_MODES = ("erase", "anonymise")
 
 
 class SettingsError(Exception):
@@ -38,6 +41,8 @@ class Settings:
     staff_chat_id: int | None = None  # the clinic's staff group; admins privately when unset
     alert_resend_minutes: int = DEFAULT_ALERT_RESEND_MINUTES
     alert_resend_max: int = DEFAULT_ALERT_RESEND_MAX
+    invite_expiry_days: int = DEFAULT_INVITE_EXPIRY_DAYS
+    delete_mode: str = DELETE_MODES[0]  # erase: nothing kept; anonymise: check-in scores kept
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -60,6 +65,11 @@ class Settings:
             alert_resend_max=_count(
                 "ALERT_RESEND_MAX", env.get("ALERT_RESEND_MAX", ""), DEFAULT_ALERT_RESEND_MAX
             ),
+            invite_expiry_days=_count(
+                "INVITE_EXPIRY_DAYS", env.get("INVITE_EXPIRY_DAYS", ""),
+                DEFAULT_INVITE_EXPIRY_DAYS, least=1,
+            ),
+            delete_mode=_delete_mode(env.get("DELETE_MODE", "")),
         )  # fmt: skip
 
 
@@ -162,3 +172,12 @@ def _count(name: str, value: str, default: int, *, least: int = 0) -> int:
     if not value.isdigit() or int(value) < least:
         raise SettingsError(f"{name} must be a whole number of at least {least}, not {value!r}")
     return int(value)
+
+
+def _delete_mode(value: str) -> str:
+    value = value.strip().lower()
+    if not value:
+        return DELETE_MODES[0]
+    if value not in DELETE_MODES:
+        raise SettingsError(f"DELETE_MODE must be erase or anonymise, not {value!r}")
+    return value
