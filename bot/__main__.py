@@ -1,5 +1,5 @@
-"""Command line: run the bot, preview it, invite and graduate participants, export, check,
-rekey."""
+"""Command line: run the bot, preview it, invite and graduate participants, export, purge,
+rekey, check."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,7 @@ from bot.db import CannotOpen, open_database, rekey, session_factory
 from bot.engine.companion import build_companion
 from bot.features import build_registry
 from bot.models import utcnow
+from bot.rights import erasure
 from bot.staff.export import write_checkin_csv
 
 
@@ -50,6 +51,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", type=Path, default=None, help="a new file (default: print)")
     commands.add_parser("rekey", help="encrypt every stored value again with the first key")
+    purge = commands.add_parser(
+        "purge", help="delete the data of participants with no contact for DAYS days"
+    )
+    # Read as text and checked here, so a mistake is one plain line, not argparse's usage.
+    purge.add_argument(
+        "--older-than", metavar="DAYS", nargs="?", default="", const="", help="days without contact"
+    )
+    purge.add_argument("--dry-run", action="store_true", help="count only, change nothing")
     content = commands.add_parser("content", help="work with the content folder")
     content.add_argument("action", choices=["check"])
     return parser
@@ -101,13 +110,19 @@ def invite(settings: Settings, label: str) -> int:
     """Make a one-time invite and print its code and t.me link."""
     with session_factory(_engine(settings))() as session:
         try:
-            made = participants.create_invite(session=session, label=label, now=utcnow())
+            made = participants.create_invite(
+                session=session, label=label, now=utcnow(),
+                valid_for=timedelta(days=settings.invite_expiry_days),
+            )  # fmt: skip
         except ValueError as error:
             raise Fail(f"error: {error}", 1) from None
         session.commit()
     bot_name = settings.bot_username or "<your bot's username>"
+    assert made.expires_at is not None
+    expires = made.expires_at.astimezone(ZoneInfo(settings.default_timezone))
     print(f"label: {made.label}\ncode:  {made.code}")
     print(f"link:  https://t.me/{bot_name}?start={made.code}")
+    print(f"expires: {expires:%Y-%m-%d %H:%M} ({settings.default_timezone}), unless used before")
     if not settings.bot_username:
         print("(set TELEGRAM_BOT_USERNAME to print the full link)")
     return 0
@@ -171,6 +186,29 @@ def rekey_values(settings: Settings) -> int:
     return 0
 
 
+def purge(settings: Settings, older_than: str, dry_run: bool) -> int:
+    """Retention: delete (per DELETE_MODE) the data of participants with no contact for DAYS
+    days and nothing ahead, and unused invites as old; print counts, never who."""
+    if not older_than.isdigit() or int(older_than) < 1:
+        raise Fail(
+            f"error: --older-than must be a whole number of days, at least 1 (not {older_than!r})",
+            2,
+        )
+    days, mode = int(older_than), erasure.Mode(settings.delete_mode)
+    with session_factory(_engine(settings))() as session:
+        found = erasure.purge(session=session, now=utcnow(), days=days, mode=mode, dry_run=dry_run)
+        if not dry_run:
+            session.commit()
+    done = f"would be {mode.value}d" if dry_run else f"{mode.value}d"
+    print(f"participants with no contact for {days} days and nothing ahead: {found.participants}"
+          f" ({done})")  # fmt: skip
+    print(f"unused invites older than {days} days: {found.invites} "
+          f"({'would be removed' if dry_run else 'removed'})")  # fmt: skip
+    if dry_run:
+        print("dry run: nothing was changed")
+    return 0
+
+
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """On Telegram with a token; otherwise, and for `preview`, in this terminal."""
     content = _content(settings)
@@ -228,6 +266,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return graduate(settings, args.label, args.date)
         if args.command == "export":
             return export(settings, args.since, args.out)
+        if args.command == "purge":
+            return purge(settings, args.older_than, args.dry_run)
         if args.command == "sweep":
             return sweep(settings)
         if args.command == "rekey":

@@ -21,6 +21,9 @@ DEFAULT_TIMEZONE = "America/New_York"
 DEFAULT_RATE_LIMIT = 30
 DEFAULT_ALERT_RESEND_MINUTES = 30
 DEFAULT_ALERT_RESEND_MAX = 3
+DEFAULT_INVITE_EXPIRY_DAYS = 14
+# What /delete and the retention purge do with a participant's data.
+DELETE_MODES = ("erase", "anonymise")
 
 
 class SettingsError(Exception):
@@ -44,6 +47,8 @@ class Settings:
     alert_resend_max: int = DEFAULT_ALERT_RESEND_MAX
     # Fernet keys, the first encrypts; none: the SQLite file's key file (PostgreSQL refuses).
     encryption_keys: tuple[str, ...] = field(default=(), repr=False)
+    invite_expiry_days: int = DEFAULT_INVITE_EXPIRY_DAYS
+    delete_mode: str = DELETE_MODES[0]  # erase: nothing kept; anonymise: check-in scores kept
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -67,6 +72,11 @@ class Settings:
                 "ALERT_RESEND_MAX", env.get("ALERT_RESEND_MAX", ""), DEFAULT_ALERT_RESEND_MAX
             ),
             encryption_keys=_encryption_keys(env.get("ENCRYPTION_KEYS", "")),
+            invite_expiry_days=_count(
+                "INVITE_EXPIRY_DAYS", env.get("INVITE_EXPIRY_DAYS", ""),
+                DEFAULT_INVITE_EXPIRY_DAYS, least=1,
+            ),
+            delete_mode=_delete_mode(env.get("DELETE_MODE", "")),
         )  # fmt: skip
 
 
@@ -192,3 +202,12 @@ def _count(name: str, value: str, default: int, *, least: int = 0) -> int:
     if not value.isdigit() or int(value) < least:
         raise SettingsError(f"{name} must be a whole number of at least {least}, not {value!r}")
     return int(value)
+
+
+def _delete_mode(value: str) -> str:
+    value = value.strip().lower()
+    if not value:
+        return DELETE_MODES[0]
+    if value not in DELETE_MODES:
+        raise SettingsError(f"DELETE_MODE must be erase or anonymise, not {value!r}")
+    return value

@@ -6,13 +6,15 @@ from bot import basics, craving, preferences, program_days, progress
 from bot.checkins import feature as checkins
 from bot.engine.registry import Registry
 from bot.plans import feature as plans
+from bot.rights import feature as rights
+from bot.rights.erasure import Mode
 from bot.staff import delivery
 from bot.staff.delivery import AlertRoutes
 
 
-def build_registry(routes: AlertRoutes | None = None) -> Registry:
+def build_registry(routes: AlertRoutes | None = None, delete_mode: Mode = Mode.ERASE) -> Registry:
     """Every feature's commands, buttons, actions, fields, pages, flows and scheduled kinds;
-    `routes` says where staff alerts go (the settings').
+    `routes` says where staff alerts go and `delete_mode` what /delete does (the settings').
 
     Typed text outside an ask step goes to the features' text handlers in this order."""
     return Registry(
@@ -25,5 +27,6 @@ def build_registry(routes: AlertRoutes | None = None) -> Registry:
             program_days.FEATURE,
             checkins.FEATURE,
             delivery.feature(routes or AlertRoutes()),
+            rights.feature(delete_mode),
         ]
     )

@@ -74,6 +74,9 @@ class Participant(SQLModel, table=True):
     checkins_stopped_at: datetime | None = _when()
     # The last time the participant wrote or tapped anything; staff see it as "last contact".
     last_seen_at: datetime | None = _when()
+    # Their data was deleted (/delete or the retention purge): the row keeps only its id, for
+    # the audit log, and telegram_id is minus the id, so the person can start again anew.
+    erased_at: datetime | None = _when()
 
 
 class Invite(SQLModel, table=True):
@@ -83,6 +86,7 @@ class Invite(SQLModel, table=True):
     code: str = Field(unique=True, index=True, max_length=32)
     label: str = Field(max_length=64)
     created_at: datetime = _when(nullable=False)
+    expires_at: datetime | None = _when()  # unused by then, the code no longer works
     redeemed_at: datetime | None = _when()
     participant_id: int | None = Field(default=None, foreign_key="participant.id")
 

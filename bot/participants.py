@@ -4,7 +4,7 @@ bookmarks."""
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, func, select
@@ -76,23 +76,28 @@ def record_completion(
     return completion
 
 
-def create_invite(*, session: Session, label: str, now: datetime) -> Invite:
-    """A fresh one-time code for a label no participant holds yet."""
+def create_invite(*, session: Session, label: str, now: datetime, valid_for: timedelta) -> Invite:
+    """A fresh one-time code for a label no participant holds yet, good for `valid_for`."""
     taken = session.exec(select(Participant.id).where(Participant.label == label)).first()
     if taken is not None:
         raise ValueError(f"a participant already has the label {label!r}")
-    invite = Invite(code=secrets.token_urlsafe(9), label=label, created_at=now)
+    invite = Invite(
+        code=secrets.token_urlsafe(9), label=label, created_at=now, expires_at=now + valid_for
+    )
     session.add(invite)
     return invite
 
 
 def redeem_invite(*, session: Session, code: str, participant: Participant, now: datetime) -> str:
-    """Link the participant to the invite's label once; returns linked, used or unknown."""
+    """Link the participant to the invite's label once; returns linked, used, expired or
+    unknown."""
     invite = session.exec(select(Invite).where(Invite.code == code).with_for_update()).first()
     if invite is None:
         return "unknown"
     if invite.redeemed_at is not None or participant.label is not None:
         return "linked" if invite.participant_id == participant.id else "used"
+    if invite.expires_at is not None and invite.expires_at <= now:
+        return "expired"
     label_taken = session.exec(
         select(Participant.id).where(Participant.label == invite.label)
     ).first()

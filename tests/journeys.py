@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import Session
 
+from bot.config import DEFAULT_INVITE_EXPIRY_DAYS
 from bot.participants import create_invite
 from tests.conftest import RunningBot
 from tests.fake_telegram import Person
@@ -43,7 +46,10 @@ async def orient(
 async def enrol(bot: RunningBot, person: Person, label: str, *, zone: str, time: str) -> None:
     """Staff invite a participant, who opens the link, agrees and finishes orientation."""
     with Session(bot.engine) as session:
-        invite = create_invite(session=session, label=label, now=bot.clock.now)
+        invite = create_invite(
+            session=session, label=label, now=bot.clock.now,
+            valid_for=timedelta(days=DEFAULT_INVITE_EXPIRY_DAYS),
+        )  # fmt: skip
         session.commit()
         code = invite.code
     await orient(person, label.title(), zone=zone, time=time, start=f"/start {code}")

@@ -18,6 +18,7 @@ CONTENT = ROOT / "content"
 MIN_WORDS = 8
 MAX_GRADE = 7.0  # English: Flesch-Kincaid grade
 MIN_EASE_ES = 70.0  # Spanish: Fernández-Huerta ease; 70 to 80 is "fairly easy", about grade 7
+PROSE = {"texts", "rights"}  # parts of messages.yaml that are participant text throughout
 
 
 def participant_texts(language: str) -> Iterator[tuple[str, str]]:
@@ -29,7 +30,7 @@ def participant_texts(language: str) -> Iterator[tuple[str, str]]:
     ]
     for file in files:
         for path, text in strings(yaml.safe_load(file.read_text())):
-            if path[-1] in {"text", "reply", "intro", "outro", "wait_text"} or path[0] == "texts":
+            if path[-1] in {"text", "reply", "intro", "outro", "wait_text"} or path[0] in PROSE:
                 yield f"{file.relative_to(ROOT)}:{'.'.join(map(str, path))}", text
     for path, text in strings(yaml.safe_load((CONTENT / "clinic.yaml").read_text())):
         if path[-1] == language:

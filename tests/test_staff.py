@@ -249,7 +249,8 @@ async def test_invite_and_graduate_in_telegram(bot: RunningBot) -> None:
     got = await admin.send("/invite B-7")
     code = got[0].text.split("code ")[1].split()[0]
     assert got[0].text == (
-        f"Invite for B-7: code {code}\nhttps://t.me/iop_test_bot?start={code}\nIt works once."
+        f"Invite for B-7: code {code}\nhttps://t.me/iop_test_bot?start={code}\n"
+        "It works once, until 2026-12-11 10:00."  # INVITE_EXPIRY_DAYS later, in New York
     )
     got = await admin.send("/graduate B-7")
     assert got[0].text == "No participant has the label B-7. Check it and try again."
@@ -329,7 +330,7 @@ async def test_command_menus_for_participants_and_staff(bot: RunningBot) -> None
     assert set(menus) == {(None, None), ("es", None), (None, ADMIN), (None, STAFF_CHAT)}
     english = [c["command"] for c in menus[None, None]]
     assert english == ["start", "menu", "craving", "crisis", "myplan", "progress", "language",
-                       "help", "stop"]  # fmt: skip
+                       "help", "stop", "mydata", "delete"]  # fmt: skip
     staff = [c["command"] for c in menus[None, STAFF_CHAT]]
     assert staff == ["alerts", "participants", "participant", "export", "invite", "graduate",
                      "staff", "audit"]  # fmt: skip

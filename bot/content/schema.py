@@ -119,6 +119,7 @@ class Texts(Strict):
     invite_linked: str
     invite_used: str
     invite_unknown: str
+    invite_expired: str
     plan: str
     plan_nothing_yet: str
     daily: str
@@ -198,6 +199,86 @@ class Commands(Strict):
     language: str = Field(min_length=1, max_length=256)
     help: str = Field(min_length=1, max_length=256)
     stop: str = Field(min_length=1, max_length=256)
+    mydata: str = Field(min_length=1, max_length=256)
+    delete: str = Field(min_length=1, max_length=256)
+
+
+class PlannedKinds(Strict):
+    """Each kind of message the bot plans to send, as /mydata names it; `other` for the rest."""
+
+    remind: str
+    paced: str
+    daily: str
+    goals: str
+    session_reminder: str
+    reflection: str
+    graduation: str
+    checkin_reminder: str
+    alert: str
+    alert_delivery: str
+    delete_offer: str
+    other: str
+
+
+class Rights(Strict):
+    """What /mydata and /delete say: the data's headings, the words in its lines, the questions."""
+
+    mydata_title: str
+    mydata_file: str
+    mydata_end: str
+    nothing: str
+    # Headings, in the order /mydata shows them.
+    about_you: str
+    consent: str
+    answers: str
+    checkins: str
+    plan: str
+    progress: str
+    flags: str
+    planned: str
+    views: str
+    # What each line about the person is.
+    telegram_id: str
+    label: str
+    name: str
+    language: str
+    timezone: str
+    time: str
+    messages: str
+    daily: str
+    sessions: str
+    checkin_state: str
+    joined: str
+    consented: str
+    oriented: str
+    graduated: str
+    last_seen: str
+    position: str
+    # Values, some with {value} filled in.
+    on: str
+    off: str
+    stopped: str
+    paused_until: str
+    minutes_before: str
+    consent_yes: str
+    consent_no: str
+    day: str
+    finished: str
+    halfway: str
+    viewed: str
+    took_flag: str
+    closed_flag: str
+    former_staff: str
+    planned_kinds: PlannedKinds
+    # /delete
+    delete_ask: str
+    delete_keeps_scores: str
+    delete_done: str
+    delete_done_scores: str
+    delete_kept: str
+    delete_stale: str
+    yes_delete: str = Field(min_length=1, max_length=40)
+    no_keep: str = Field(min_length=1, max_length=40)
 
 
 class Messages(Strict):
@@ -212,6 +293,7 @@ class Messages(Strict):
     weekdays: tuple[str, str, str, str, str, str, str]
     sections: Sections
     commands: Commands
+    rights: Rights
 
 
 class CrisisPhrases(Strict):

@@ -18,7 +18,7 @@ from bot import alerts
 from bot import participants as people
 from bot.checkins import feature as checkin_feature
 from bot.checkins.feature import GraduationRefused, Refusal
-from bot.config import DEFAULT_TIMEZONE, Settings
+from bot.config import DEFAULT_INVITE_EXPIRY_DAYS, DEFAULT_TIMEZONE, Settings
 from bot.content.checks import MAX_TEXT
 from bot.content.loader import CONSENT, ORIENTATION, Content, ContentError, load_content
 from bot.db import SessionFactory
@@ -30,6 +30,7 @@ from bot.engine.turn import Turn
 from bot.engine.types import Handled, Incoming, Kind, Reply
 from bot.features import build_registry
 from bot.models import AlertKind, CheckIn, Participant, utcnow
+from bot.rights.erasure import Mode
 from bot.safety.screening import CrisisScreen
 from bot.staff import store as staff_store
 from bot.staff.delivery import AlertRoutes
@@ -94,6 +95,7 @@ class Companion:
         default_timezone: str = DEFAULT_TIMEZONE,
         bot_username: str | None = None,
         staff_chat: bool = False,
+        invite_expiry_days: int = DEFAULT_INVITE_EXPIRY_DAYS,
     ) -> None:
         self._staff_chat = staff_chat
         self._default_timezone = default_timezone
@@ -108,7 +110,7 @@ class Companion:
         self.desk = Desk(
             sessions=sessions, content=lambda: self._live.content, clock=clock,
             zone=ZoneInfo(default_timezone), bot_username=bot_username, graduate=self.graduate,
-            reload=self.reload,
+            reload=self.reload, invite_days=invite_expiry_days,
         )  # fmt: skip
         self.sweep = Sweep(
             registry=registry, content=lambda: self._live.content, sessions=sessions,
@@ -289,7 +291,7 @@ def build_companion(
         staff_chat_id=settings.staff_chat_id, resend_minutes=settings.alert_resend_minutes,
         resend_max=settings.alert_resend_max, zone=settings.default_timezone,
     )  # fmt: skip
-    registry = build_registry(routes)
+    registry = build_registry(routes, Mode(settings.delete_mode))
     content = load_content(settings.content_dir, registry.needs())
     with sessions() as session:  # STAFF_TELEGRAM_IDS are admins, on every start
         staff_store.bootstrap_admins(session=session, telegram_ids=settings.staff_ids)
@@ -303,6 +305,7 @@ def build_companion(
         default_timezone=settings.default_timezone,
         bot_username=settings.bot_username,
         staff_chat=settings.staff_chat_id is not None,
+        invite_expiry_days=settings.invite_expiry_days,
     )
 
 

@@ -28,10 +28,12 @@ JobHandler = Callable[[Navigator, ScheduledMessage], list[Reply]]
 
 @dataclass(frozen=True)
 class Tap:
-    """A callback prefix: how many arguments its data carries and who answers a tap."""
+    """A callback prefix: how many arguments its data carries and who answers a tap;
+    `anytime`: it works even while the participant has stopped messages."""
 
     arity: int
     handle: ButtonHandler
+    anytime: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,9 @@ class Registry:
             _merge(self.on_finish, f.on_finish, f.name)
             _merge(self.jobs, f.jobs, f.name)
         self.texts = tuple(f.text for f in self.features if f.text is not None)
+        self.anytime = frozenset(
+            p for f in self.features for p, b in f.buttons.items() if b.anytime
+        )
         savers = [f.save for f in self.features if f.save is not None]
         if len(savers) > 1:
             raise ValueError("only one feature may own what an option's 'save:' does")

@@ -41,7 +41,7 @@ class Turn:
         if kind is Kind.COMMAND:
             command = self.registry.commands.get(value)
             return command(self.nav) if command else [ctx.say("unknown_command", carry_on=True)]
-        if ctx.participant.stopped_at is not None:
+        if ctx.participant.stopped_at is not None and not self.anytime(kind, value):
             return [ctx.say("paused_reply")]
         if kind is Kind.BUTTON:
             return self.button(value)
@@ -68,6 +68,11 @@ class Turn:
         if p.flow is None:
             return [*replies, *self.nav.menu()]
         return [*replies, ctx.say("welcome_back"), *self.nav.current()]
+
+    def anytime(self, kind: Kind, value: str) -> bool:
+        """A button that works while messages are stopped (deleting one's data, say)."""
+        parsed = self.registry.decode(value) if kind is Kind.BUTTON else None
+        return parsed is not None and parsed.prefix in self.registry.anytime
 
     def button(self, data: str) -> list[Reply]:
         parsed = self.registry.decode(data)

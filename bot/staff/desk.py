@@ -7,13 +7,14 @@ import dataclasses
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from bot import participants as people
 from bot.checkins.feature import GraduationRefused, Refusal
+from bot.config import DEFAULT_INVITE_EXPIRY_DAYS
 from bot.content.loader import DEFAULT_LANGUAGE, Content
 from bot.db import SessionFactory
 from bot.engine import callbacks as cb
@@ -56,6 +57,7 @@ class Desk:
     bot_username: str | None
     graduate: Callable[[str, date], list[CheckIn]]
     reload: Callable[[], list[Reply]]
+    invite_days: int = DEFAULT_INVITE_EXPIRY_DAYS  # how long an invite link works
 
     def staff_ids(self) -> list[int]:
         """Everyone on staff, for their command menu."""
@@ -286,12 +288,18 @@ class _Work:
     def invite(self, label: str) -> list[Reply]:
         replies = self.texts.replies
         try:
-            made = people.create_invite(session=self.session, label=label, now=self.now)
+            made = people.create_invite(
+                session=self.session, label=label, now=self.now,
+                valid_for=timedelta(days=self.desk.invite_days),
+            )  # fmt: skip
         except ValueError:
             return self.say(replies.label_taken, label=label)
         username = self.desk.bot_username
         link = f"https://t.me/{username}?start={made.code}" if username else f"/start {made.code}"
-        return self.say(replies.invite_made, label=label, code=made.code, link=link)
+        expires = (made.expires_at or self.now).astimezone(self.desk.zone).strftime(views.CLOCK)
+        return self.say(
+            replies.invite_made, label=label, code=made.code, link=link, expires=expires
+        )
 
     def graduate(self, args: Sequence[str]) -> list[Reply]:
         replies = self.texts.replies

@@ -45,6 +45,7 @@ class ParticipantStatus(StrEnum):
     PAUSED = "paused"
     STOPPED = "stopped"
     UNREACHABLE = "unreachable"
+    DELETED = "deleted"  # their data was deleted; the row is kept for the audit log
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class OverviewRow:
 
 def participant_status(participant: Participant, now: datetime) -> ParticipantStatus:
     """The status that matters most to staff: not getting messages beats where they are."""
+    if participant.erased_at is not None:
+        return ParticipantStatus.DELETED
     if participant.stopped_at is not None or participant.checkins_stopped_at is not None:
         return ParticipantStatus.STOPPED
     if participant.unreachable_at is not None:

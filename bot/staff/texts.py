@@ -41,6 +41,7 @@ class Statuses(Strict):
     paused: str
     stopped: str
     unreachable: str
+    deleted: str
 
 
 class AlertStatuses(Strict):
@@ -221,7 +222,7 @@ TEMPLATES: dict[str, frozenset[str]] = {
     "staff.not_staff": frozenset({"telegram_id"}),
     "staff.line": frozenset({"telegram_id", "role"}),
     "audit.line": frozenset({"when", "staff", "action", "label", "detail"}),
-    "replies.invite_made": frozenset({"label", "code", "link"}),
+    "replies.invite_made": frozenset({"label", "code", "link", "expires"}),
     "replies.label_taken": frozenset({"label"}),
     "replies.graduated": frozenset({"label", "date", "count"}),
     "replies.not_consented": frozenset({"label"}),
