@@ -43,8 +43,7 @@ class _Live:
 
     @classmethod
     def of(cls, content: Content) -> _Live:
-        phrases = (p for lang in content.languages.values() for p in lang.crisis_phrases)
-        return cls(content, CrisisScreen(phrases))
+        return cls(content, CrisisScreen(lang.crisis for lang in content.languages.values()))
 
 
 class Companion:

@@ -36,10 +36,10 @@ class Turn:
         ctx, kind, value = self.ctx, incoming.kind, incoming.value
         ctx.cancel(*self.registry.cancel_on_reply)
         ctx.participant.unreachable_at = None
-        if kind in FREE_TEXT and value and self.screen.is_crisis(value):
+        if kind in FREE_TEXT and value and (danger := self.screen.assess(value)):
             where = f"{ctx.participant.flow or 'menu'}:{ctx.participant.step or ''}"
             ctx.alert(AlertKind.CRISIS_LANGUAGE, where)
-            return [ctx.say("crisis", carry_on=True)]
+            return [ctx.say(danger.text, carry_on=True)]
         if kind is Kind.START:
             return self.start(value)
         if kind is Kind.COMMAND:
