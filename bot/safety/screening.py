@@ -33,11 +33,11 @@ class _Language:
     crisis: re.Pattern[str]
 
     @classmethod
-    def of(cls, source: CrisisWords) -> _Language:
+    def of(cls, source: CrisisWords, everyday: Iterable[str]) -> _Language:
         spellings = normal_spellings(source.spellings)
         return cls(
             spellings,
-            compile_patterns(source.not_crisis, spellings),
+            compile_patterns(everyday, spellings),
             compile_patterns(source.overdose, spellings),
             compile_patterns(source.crisis, spellings),
         )
@@ -52,10 +52,13 @@ class _Language:
 class CrisisScreen:
     """Crisis and overdose patterns of every language, compiled once when content loads.
 
-    Every language's patterns are tried on every message: people mix languages."""
+    Every language's patterns are tried on every message, and every language's everyday
+    idioms are skipped in each: people mix languages."""
 
     def __init__(self, sources: Iterable[CrisisWords]) -> None:
-        self._languages = [_Language.of(source) for source in sources]
+        sources = list(sources)
+        everyday = [idiom for source in sources for idiom in source.not_crisis]
+        self._languages = [_Language.of(source, everyday) for source in sources]
 
     def assess(self, text: str) -> Danger | None:
         """OVERDOSE when the text speaks of an overdose or someone not breathing, CRISIS for
