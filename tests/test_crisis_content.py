@@ -20,7 +20,7 @@ CASES = [
      "crisis pattern 'su*': 'su*' would match too many words: put at least 3 letters before '*'"),
     ("  - noose\n", f"  - no*se {MARK}\n",
      "crisis pattern 'no*se': '*' goes only at the end of a word, as in 'suicid*' (not 'no*se')"),
-    ("  - foam*\n", f"  - foam//mouth {MARK}\n",
+    ("  - unresponsive\n", f"  - foam//mouth {MARK}\n",
      "overdose pattern 'foam//mouth': a '/' needs a word on each side"),
     ("  - noose\n", f"  - 🪢 {MARK}\n", "crisis pattern '🪢': '🪢' has no letters or digits"),
     ("  gonna: going to\n", f"  gonna go: going to {MARK}\n",
