@@ -103,7 +103,7 @@ def test_quiz_needs_one_right_answer(tmp_path: Path) -> None:
 
 def test_yaml_syntax_error(tmp_path: Path) -> None:
     content = broken_copy(
-        tmp_path, "en/crisis.yaml", "  - suicide\n", "  - [suicide\n", spanish=False
+        tmp_path, "en/crisis.yaml", "  - in danger of\n", "  - [in danger of\n", spanish=False
     )
     with pytest.raises(ContentError) as caught:
         load_content(content, NEEDS)
@@ -112,7 +112,7 @@ def test_yaml_syntax_error(tmp_path: Path) -> None:
     assert problem.message.startswith("YAML syntax: ")
     lines = (content / "en/crisis.yaml").read_text().splitlines()
     # The line where the bracket was opened, not the end of the file where YAML gave up.
-    assert problem.line == next(i for i, line in enumerate(lines, 1) if "[suicide" in line)
+    assert problem.line == next(i for i, line in enumerate(lines, 1) if "[in danger of" in line)
     assert problem.message == (
         "YAML syntax: expected ',' or ']', but got '<stream end>' (while parsing a flow sequence)"
     )

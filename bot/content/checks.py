@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.content.files import Path_, Problem, YamlFile
-from bot.content.schema import Clinic, Flow, Messages, Questionnaire
+from bot.content.schema import Clinic, CrisisWords, Flow, Messages, Questionnaire
+from bot.safety.patterns import PatternError, normal_spellings, to_regex, words
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 # Telegram's limits: 4096 characters a message; button labels get cut on phones past ~40.
@@ -90,6 +91,50 @@ def check_messages(
                 index,
                 "goto",
             )
+
+
+def check_crisis(crisis: CrisisWords, file: YamlFile) -> Iterator[Problem]:
+    """Every pattern can match; spellings are single words; nothing is listed twice."""
+    for key, value in crisis.spellings.items():
+        found = words(key)
+        if len(found) != 1:
+            yield file.problem(
+                f"the spelling '{key}' should be a single word (what people type)",
+                "spellings", key,
+            )  # fmt: skip
+        elif not words(value):
+            yield file.problem(f"the spelling '{key}' needs words after ':'", "spellings", key)
+        elif found == words(value):
+            yield file.problem(
+                f"the spelling '{key}: {value}' is not needed: capitals, accents and repeated "
+                "letters are already ignored",
+                "spellings", key, warning=True,
+            )  # fmt: skip
+    spellings = normal_spellings(crisis.spellings)
+    seen: dict[str, str] = {}
+    for kind in ("overdose", "crisis", "not_crisis"):
+        patterns: tuple[str, ...] = getattr(crisis, kind)
+        for index, pattern in enumerate(patterns):
+            try:
+                regex = to_regex(pattern, spellings)
+            except PatternError as error:
+                yield file.problem(f"{kind} pattern '{pattern}': {error}", kind, index)
+                continue
+            first = seen.get(regex)
+            if first is None:
+                seen[regex] = kind
+                continue
+            if first != kind and "not_crisis" in (first, kind):
+                yield file.problem(
+                    f"'{pattern}' is under both {first} and {kind}: keep it in one of them",
+                    kind, index,
+                )  # fmt: skip
+            else:
+                yield file.problem(
+                    f"'{pattern}' reads the same as a pattern above it under {first}: "
+                    "remove one",
+                    kind, index, warning=True,
+                )  # fmt: skip
 
 
 def check_flow(flow: Flow, file: YamlFile, flows: set[str], needs: Needs) -> Iterator[Problem]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.content import checks
 from bot.content.checks import PLACEHOLDER, Needs
 from bot.content.files import ContentError, Problem, YamlFile, display_name, open_yaml, parse
-from bot.content.schema import Clinic, CrisisPhrases, Flow, FollowUp, Messages, Questionnaire
+from bot.content.schema import Clinic, CrisisWords, Flow, FollowUp, Messages, Questionnaire
 from bot.staff.texts import StaffTexts, load_staff_texts
 
 CONSENT = "consent"
@@ -27,7 +27,7 @@ class Language:
 
     code: str
     messages: Messages
-    crisis_phrases: tuple[str, ...]
+    crisis: CrisisWords
     flows: dict[str, Flow]
     questionnaires: dict[str, Questionnaire] = field(default_factory=dict)
     # The version of each flow file, and of each check-in file under "checkin:<id>".
@@ -91,7 +91,7 @@ class _Loaded:
     code: str
     messages: Messages | None
     messages_file: YamlFile | None
-    crisis: CrisisPhrases | None
+    crisis: CrisisWords | None
     flows: dict[str, tuple[Flow, YamlFile]]
     broken: set[str]
     questionnaires: dict[str, tuple[Questionnaire, YamlFile]]
@@ -150,7 +150,7 @@ def _read_language(root: Path, folder: Path, needs: Needs, problems: list[Proble
     messages_file = open_yaml(root, folder / "messages.yaml", problems)
     crisis_file = open_yaml(root, folder / "crisis.yaml", problems)
     messages = parse(messages_file, Messages, problems) if messages_file else None
-    crisis = parse(crisis_file, CrisisPhrases, problems) if crisis_file else None
+    crisis = parse(crisis_file, CrisisWords, problems) if crisis_file else None
     flows: dict[str, tuple[Flow, YamlFile]] = {}
     # Flows whose file has errors still count as present, so links to them don't pile up
     # more problems than the one the editor must fix.
@@ -185,6 +185,8 @@ def _read_language(root: Path, folder: Path, needs: Needs, problems: list[Proble
             problems.extend(checks.check_strings(file, PLACEHOLDER))
     if messages and messages_file:
         problems.extend(checks.check_messages(messages, messages_file, known, needs))
+    if crisis and crisis_file:
+        problems.extend(checks.check_crisis(crisis, crisis_file))
     for flow, file in flows.values():
         problems.extend(checks.check_flow(flow, file, known, needs))
     questionnaires: dict[str, tuple[Questionnaire, YamlFile]] = {}
@@ -253,7 +255,7 @@ def _freeze(language: _Loaded) -> Language:
     return Language(
         code=language.code,
         messages=language.messages,
-        crisis_phrases=language.crisis.phrases,
+        crisis=language.crisis,
         flows={flow_id: flow for flow_id, (flow, _) in language.flows.items()},
         questionnaires={key: q for key, (q, _) in language.questionnaires.items()},
         versions={

@@ -93,6 +93,7 @@ class Texts(Strict):
 
     help: str
     crisis: str
+    crisis_overdose: str
     carry_on: str
     welcome_back: str
     menu: str
@@ -296,11 +297,17 @@ class Messages(Strict):
     rights: Rights
 
 
-class CrisisPhrases(Strict):
-    """Words that make the bot send crisis resources at once."""
+class CrisisWords(Strict):
+    """Patterns that make the bot send crisis resources at once, in one language."""
 
     version: int = Field(ge=1)
-    phrases: tuple[str, ...] = Field(min_length=1)
+    # How people write a word -> how the patterns spell it: kms -> kill myself.
+    spellings: dict[str, str] = Field(default_factory=dict)
+    # Overdose and someone not breathing: the reply leads with 911.
+    overdose: tuple[str, ...] = Field(min_length=1)
+    crisis: tuple[str, ...] = Field(min_length=1)
+    # Everyday idioms that must not count ("dying to see my kids").
+    not_crisis: tuple[str, ...] = ()
 
 
 class ClinicSession(Strict):

@@ -31,7 +31,7 @@ from bot.engine.types import Handled, Incoming, Kind, Reply
 from bot.features import build_registry
 from bot.models import AlertKind, CheckIn, Participant, utcnow
 from bot.rights.erasure import Mode
-from bot.safety.screening import CrisisScreen
+from bot.safety.screening import CrisisScreen, Danger
 from bot.staff import store as staff_store
 from bot.staff.delivery import AlertRoutes
 from bot.staff.desk import Desk
@@ -77,8 +77,7 @@ class _Live:
 
     @classmethod
     def of(cls, content: Content) -> _Live:
-        phrases = (p for lang in content.languages.values() for p in lang.crisis_phrases)
-        return cls(content, CrisisScreen(phrases))
+        return cls(content, CrisisScreen(lang.crisis for lang in content.languages.values()))
 
 
 class Companion:
@@ -129,17 +128,18 @@ class Companion:
             return incoming, []
         live = self._live
         typed = incoming.rest if incoming.kind is Kind.COMMAND else incoming.value
-        found = incoming.kind in SCREENED and live.screen.is_crisis(typed)
-        if not found and not (incoming.kind is Kind.COMMAND and incoming.value == CRISIS):
+        danger = live.screen.assess(typed) if incoming.kind in SCREENED else None
+        if danger is None and not (incoming.kind is Kind.COMMAND and incoming.value == CRISIS):
             return incoming, []
-        marked = dataclasses.replace(incoming, crisis=found, answered=True)
+        marked = dataclasses.replace(incoming, crisis=danger is not None, answered=True)
         if incoming.update_id is not None:
             if self._first_aid.get(telegram_id) == incoming.update_id:
                 return marked, []  # Telegram sent it again: the lines went out already
             self._first_aid.put(telegram_id, incoming.update_id)
         lang = live.content.language(self._languages.get(telegram_id, incoming.language_code))
         someone = Participant(telegram_id=telegram_id, language=lang.code)
-        text = fill(lang.messages.texts.crisis, values_for(live.content, lang, someone))
+        text = getattr(lang.messages.texts, danger.text if danger else Danger.CRISIS.text)
+        text = fill(text, values_for(live.content, lang, someone))
         return marked, [Reply(text, carry_on_row(lang))]
 
     def handle(self, telegram_id: int, incoming: Incoming) -> Handled:

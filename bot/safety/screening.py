@@ -3,24 +3,68 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.content.schema import CrisisWords
+from bot.safety.patterns import BLOCK, compile_patterns, normal_spellings, spell, words
 
 
-def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = re.sub("['`\u2019]", "", text)  # "can't" and "cant" read the same
-    return re.sub(r"[\W_]+", " ", text).strip()
+class Danger(StrEnum):
+    """How a message sounds: crisis help, or an emergency where 911 comes first."""
+
+    CRISIS = "crisis"
+    OVERDOSE = "overdose"
+
+    @property
+    def text(self) -> str:
+        """The text in messages.yaml this danger is answered with."""
+        return "crisis_overdose" if self is Danger.OVERDOSE else "crisis"
+
+
+@dataclass(frozen=True)
+class _Language:
+    """One language's crisis words, compiled."""
+
+    spellings: dict[str, str]
+    everyday: re.Pattern[str]
+    overdose: re.Pattern[str]
+    crisis: re.Pattern[str]
+
+    @classmethod
+    def of(cls, source: CrisisWords, everyday: Iterable[str]) -> _Language:
+        spellings = normal_spellings(source.spellings)
+        return cls(
+            spellings,
+            compile_patterns(everyday, spellings),
+            compile_patterns(source.overdose, spellings),
+            compile_patterns(source.crisis, spellings),
+        )
+
+    def assess(self, found: list[str]) -> Danger | None:
+        text = self.everyday.sub(BLOCK, spell(found, self.spellings))
+        if self.overdose.search(text):
+            return Danger.OVERDOSE
+        return Danger.CRISIS if self.crisis.search(text) else None
 
 
 class CrisisScreen:
-    """Matches crisis phrases from content on word boundaries, ignoring case and accents."""
+    """Crisis and overdose patterns of every language, compiled once when content loads.
 
-    def __init__(self, phrases: Iterable[str]) -> None:
-        words = sorted({_normalise(p) for p in phrases if _normalise(p)}, key=len, reverse=True)
-        self._pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+    Every language's patterns are tried on every message, and every language's everyday
+    idioms are skipped in each: people mix languages."""
 
-    def is_crisis(self, text: str) -> bool:
-        """True when the text holds any crisis phrase."""
-        return self._pattern.search(_normalise(text)) is not None
+    def __init__(self, sources: Iterable[CrisisWords]) -> None:
+        sources = list(sources)
+        everyday = [idiom for source in sources for idiom in source.not_crisis]
+        self._languages = [_Language.of(source, everyday) for source in sources]
+
+    def assess(self, text: str) -> Danger | None:
+        """OVERDOSE when the text speaks of an overdose or someone not breathing, CRISIS for
+        any other crisis words, None for everyday talk."""
+        found = words(text)
+        dangers = {language.assess(found) for language in self._languages}
+        if Danger.OVERDOSE in dangers:
+            return Danger.OVERDOSE
+        return Danger.CRISIS if Danger.CRISIS in dangers else None

@@ -1,0 +1,57 @@
+"""The content check on crisis.yaml: each mistake an editor can make, at its exact line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.content.loader import ContentError, load_content
+from tests.test_content_check import MARK, NEEDS, broken_copy, marked_line
+
+FILE = "en/crisis.yaml"
+CASES = [
+    # (old, new, message); `new` holds MARK on the line the problem must point to.
+    ("  - unaliv*\n", f"  - unaliv* ... {MARK}\n",
+     "crisis pattern 'unaliv* ...': '...' goes between two words, not at the start or the end"),
+    ("  - unaliv*\n", f"  - want ... ... die {MARK}\n",
+     "crisis pattern 'want ... ... die': write '...' once between two words"),
+    ("  - suicid*\n", f"  - su* {MARK}\n",
+     "crisis pattern 'su*': 'su*' would match too many words: put at least 3 letters before '*'"),
+    ("  - noose\n", f"  - no*se {MARK}\n",
+     "crisis pattern 'no*se': '*' goes only at the end of a word, as in 'suicid*' (not 'no*se')"),
+    ("  - unresponsive\n", f"  - foam//mouth {MARK}\n",
+     "overdose pattern 'foam//mouth': a '/' needs a word on each side"),
+    ("  - noose\n", f"  - 🪢 {MARK}\n", "crisis pattern '🪢': '🪢' has no letters or digits"),
+    ("  gonna: going to\n", f"  gonna go: going to {MARK}\n",
+     "the spelling 'gonna go' should be a single word (what people type)"),
+    ("  - dying to\n", f"  - dying to\n  - NOOSE {MARK}\n",
+     "'NOOSE' is under both crisis and not_crisis: keep it in one of them"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("old", "new", "message"), CASES)
+def test_one_problem_each(tmp_path: Path, old: str, new: str, message: str) -> None:
+    content = broken_copy(tmp_path, FILE, old, new, spanish=False)
+    with pytest.raises(ContentError) as caught:
+        load_content(content, NEEDS)
+    line = marked_line(content, FILE)
+    assert [str(p) for p in caught.value.problems] == [f"content/{FILE}:{line}: {message}"]
+
+
+def test_needless_spellings_and_repeated_patterns_are_warnings(tmp_path: Path) -> None:
+    content = broken_copy(
+        tmp_path, FILE, "  gonna: going to\n", "  gonna: going to\n  KILLL: kill\n", spanish=False
+    )
+    content_with_twin = broken_copy(
+        tmp_path / "twin", FILE, "  - noose\n", "  - noose\n  - Noose!\n", spanish=False
+    )
+    [spelling] = [str(w) for w in load_content(content, NEEDS).warnings]
+    line = next(i for i, text in enumerate((content / FILE).read_text().splitlines(), 1)
+                if text.startswith("  KILLL"))  # fmt: skip
+    assert spelling == (
+        f"content/{FILE}:{line}: warning: the spelling 'KILLL: kill' is not needed: capitals, "
+        "accents and repeated letters are already ignored"
+    )
+    [twin] = [w.message for w in load_content(content_with_twin, NEEDS).warnings]
+    assert twin == "'Noose!' reads the same as a pattern above it under crisis: remove one"

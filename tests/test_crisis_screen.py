@@ -1,0 +1,81 @@
+"""The crisis screen against a labelled set of messages, built from the real content."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.content.loader import load_content
+from bot.features import build_registry
+from bot.safety.screening import CrisisScreen, Danger
+
+ROOT = Path(__file__).resolve().parent.parent
+MESSAGES = Path(__file__).with_name("crisis_messages.yaml")
+MAX_FALSE_ALARMS = 0.05
+EXPECTED = {"crisis": Danger.CRISIS, "overdose": Danger.OVERDOSE, "none": None}
+
+
+@pytest.fixture(scope="module")
+def screen() -> CrisisScreen:
+    content = load_content(ROOT / "content", build_registry().needs())
+    return CrisisScreen(language.crisis for language in content.languages.values())
+
+
+def labelled() -> list[tuple[str, str, Danger | None]]:
+    """(language, text, expected) for every message in the set."""
+    data = yaml.safe_load(MESSAGES.read_text())
+    return [(language, text, EXPECTED[label])
+            for language, groups in data.items()
+            for label, texts in groups.items()
+            for text in texts]  # fmt: skip
+
+
+def test_the_set_is_wide_enough() -> None:
+    rows = labelled()
+    assert len(rows) >= 300
+    for language in ("en", "es"):
+        for expected in EXPECTED.values():
+            assert sum(1 for lang, _, e in rows if (lang, e) == (language, expected)) >= 20
+
+
+def test_every_crisis_is_caught_and_few_everyday_messages_alarm(screen: CrisisScreen) -> None:
+    rows = labelled()
+    missed = [(lang, text, expected, got) for lang, text, expected in rows
+              if expected is not None and (got := screen.assess(text)) not in
+              ({Danger.OVERDOSE} if expected is Danger.OVERDOSE else set(Danger))]  # fmt: skip
+    everyday = [(lang, text) for lang, text, expected in rows if expected is None]
+    alarms = [(lang, text, got) for lang, text in everyday if (got := screen.assess(text))]
+    dangers = sum(1 for _, _, expected in rows if expected is not None)
+    recall = 1 - len(missed) / dangers
+    false_alarms = len(alarms) / len(everyday)
+    report = (
+        f"recall {recall:.1%} of {dangers} crisis and overdose messages, "
+        f"false alarms {false_alarms:.1%} of {len(everyday)} everyday ones"
+    )
+    print(report)
+    assert missed == [], report
+    assert false_alarms <= MAX_FALSE_ALARMS, f"{report}: {alarms}"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I want to kill myself, and he's not breathing", Danger.OVERDOSE),
+        ("I want to kill myself", Danger.CRISIS),
+        ("I'm so hungry I could eat a horse", None),
+    ],
+)
+def test_overdose_wins_over_crisis(screen: CrisisScreen, text: str, expected: Danger) -> None:
+    assert screen.assess(text) is expected
+
+
+def test_a_long_message_is_screened_whole(screen: CrisisScreen) -> None:
+    """4,000 characters of near-misses made of the words patterns look for, and a crisis only
+    at the very end. Gaps span at most a few words, so no pattern can backtrack out of
+    control on text like this."""
+    filler = "want to not to kill my the so i am going to take all my time and wake up "
+    text = (filler * 60)[:3980]
+    assert screen.assess(text) is None
+    assert screen.assess(text + " i want to die") is Danger.CRISIS
