@@ -9,6 +9,7 @@ import yaml
 
 from bot.content.loader import load_content
 from bot.features import build_registry
+from bot.safety.patterns import words
 from bot.safety.screening import CrisisScreen, Danger
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,15 @@ def test_the_set_is_wide_enough() -> None:
     for language in ("en", "es"):
         for expected in EXPECTED.values():
             assert sum(1 for lang, _, e in rows if (lang, e) == (language, expected)) >= 20
+
+
+def test_no_message_has_two_labels() -> None:
+    """The set grows from several people's batches: a message the screen reads the same way
+    can't be both a crisis and everyday talk."""
+    labels: dict[str, set[Danger | None]] = {}
+    for _, text, expected in labelled():
+        labels.setdefault(" ".join(words(text)), set()).add(expected)
+    assert {text: found for text, found in labels.items() if len(found) > 1} == {}
 
 
 def test_every_crisis_is_caught_and_few_everyday_messages_alarm(screen: CrisisScreen) -> None:
