@@ -18,15 +18,16 @@ CASES = [
      "crisis pattern 'want ... ... die': write '...' once between two words"),
     ("  - suicid*\n", f"  - su* {MARK}\n",
      "crisis pattern 'su*': 'su*' would match too many words: put at least 3 letters before '*'"),
-    ("  - noose\n", f"  - no*se {MARK}\n",
-     "crisis pattern 'no*se': '*' goes only at the end of a word, as in 'suicid*' (not 'no*se')"),
+    ("  - carbon monoxide\n", f"  - ca*r {MARK}\n",
+     "crisis pattern 'ca*r': '*' goes only at the end of a word, as in 'suicid*' (not 'ca*r')"),
     ("  - unresponsive\n", f"  - foam//mouth {MARK}\n",
      "overdose pattern 'foam//mouth': a '/' needs a word on each side"),
-    ("  - noose\n", f"  - 🪢 {MARK}\n", "crisis pattern '🪢': '🪢' has no letters or digits"),
+    ("  - carbon monoxide\n", f"  - 🪢 {MARK}\n",
+     "crisis pattern '🪢': '🪢' has no letters or digits"),
     ("  gonna: going to\n", f"  gonna go: going to {MARK}\n",
      "the spelling 'gonna go' should be a single word (what people type)"),
-    ("  - dying to\n", f"  - dying to\n  - NOOSE {MARK}\n",
-     "'NOOSE' is under both crisis and not_crisis: keep it in one of them"),
+    ("  - dying to\n", f"  - dying to\n  - CARBON MONOXIDE {MARK}\n",
+     "'CARBON MONOXIDE' is under both crisis and not_crisis: keep it in one of them"),
 ]  # fmt: skip
 
 
@@ -44,7 +45,11 @@ def test_needless_spellings_and_repeated_patterns_are_warnings(tmp_path: Path) -
         tmp_path, FILE, "  gonna: going to\n", "  gonna: going to\n  KILLL: kill\n", spanish=False
     )
     content_with_twin = broken_copy(
-        tmp_path / "twin", FILE, "  - noose\n", "  - noose\n  - Noose!\n", spanish=False
+        tmp_path / "twin",
+        FILE,
+        "  - carbon monoxide\n",
+        "  - carbon monoxide\n  - Carbon Monoxide!\n",
+        spanish=False,
     )
     [spelling] = [str(w) for w in load_content(content, NEEDS).warnings]
     line = next(i for i, text in enumerate((content / FILE).read_text().splitlines(), 1)
@@ -54,4 +59,6 @@ def test_needless_spellings_and_repeated_patterns_are_warnings(tmp_path: Path) -
         "accents and repeated letters are already ignored"
     )
     [twin] = [w.message for w in load_content(content_with_twin, NEEDS).warnings]
-    assert twin == "'Noose!' reads the same as a pattern above it under crisis: remove one"
+    assert twin == (
+        "'Carbon Monoxide!' reads the same as a pattern above it under crisis: remove one"
+    )
