@@ -123,6 +123,8 @@ class Texts(Strict):
     invite_expired: str
     plan: str
     plan_nothing_yet: str
+    plan_support: str
+    plan_support_empty: str
     daily: str
     session_reminder: str
     session_reminders_on: str
@@ -172,6 +174,7 @@ class Buttons(Strict):
     contact_me: str
     add_to_plan: str
     remove_item: str
+    whole_plan: str
 
 
 class Sections(Strict):
@@ -308,6 +311,8 @@ class CrisisWords(Strict):
     crisis: tuple[str, ...] = Field(min_length=1)
     # Everyday idioms that must not count ("dying to see my kids").
     not_crisis: tuple[str, ...] = ()
+    # Typed words that tell of using ("I relapsed"): a kind reply, the slip lesson, an offer.
+    use: tuple[str, ...] = ()
 
 
 class ClinicSession(Strict):

@@ -48,6 +48,8 @@ class Navigator:
         p = self.ctx.participant
         flow, step = self.position()
         if flow is not None and step is not None:
+            if step.wait_minutes and self.ctx.waiting(PACED) is not None:
+                return [self.pausing(flow, step)]  # a paced step comes by the clock, not now
             return [self.render(flow, step)]
         if flow is not None:
             # The step was removed: go back the way they came to one that still exists.
@@ -147,15 +149,20 @@ class Navigator:
 
     def wait(self, flow: Flow, step: Step) -> list[Reply]:
         """A paced step: move there now, but let the clock send it after the pause."""
-        assert step.wait_minutes is not None and step.wait_text is not None
+        assert step.wait_minutes is not None
         self.enter(flow.id, step.id)
-        self.ctx.schedule(PACED, self.ctx.now + timedelta(minutes=step.wait_minutes), replace=True)
+        at = self.ctx.now + timedelta(minutes=step.wait_minutes)
+        self.ctx.schedule(PACED, at, payload=f"{flow.id}:{step.id}", replace=True)
+        return [self.pausing(flow, step)]
+
+    def pausing(self, flow: Flow, step: Step) -> Reply:
+        """The wait text of a paced step; only a flow one can pause lets Carry on skip the wait
+        (a craving's check-back keeps its time)."""
+        assert step.wait_text is not None, "the content check pairs wait_text with wait_minutes"
         labels = self.ctx.lang.messages.buttons
-        rows = (
-            (Button(labels.carry_on, cb.CARRY_ON),),
-            (Button(labels.menu, cb.encode(cb.MENU, MENU)),),
-        )
-        return [Reply(steps.fill(step.wait_text, self.ctx.values()), rows)]
+        menu = (Button(labels.menu, cb.encode(cb.MENU, MENU)),)
+        rows = ((Button(labels.carry_on, cb.CARRY_ON),), menu) if flow.can_pause else (menu,)
+        return Reply(steps.fill(step.wait_text, self.ctx.values()), rows)
 
     def menu(self) -> list[Reply]:
         p = self.ctx.participant
