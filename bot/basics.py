@@ -100,7 +100,11 @@ def paced(nav: Navigator, job: ScheduledMessage) -> list[Reply]:
 
 
 def carry_on(nav: Navigator) -> list[Reply]:
-    """Back to where the participant was; in a practice, Carry on also skips a pause."""
+    """Back to where the participant was: an open check-in's question, or the step (in a
+    practice, Carry on also skips a pause)."""
+    pending = nav.pending()
+    if pending is not None:
+        return pending.replies
     flow, step = nav.position()
     if flow is not None and step is not None and step.wait_minutes and flow.can_pause:
         nav.ctx.cancel(PACED)

@@ -144,4 +144,5 @@ FEATURE = Feature(
     jobs={GRADUATION: Job(congratulate), CHECKIN_REMINDER: Job(remind)},
     flows=(AFTERCARE,),
     text=answer_text,
+    pending=lambda nav: CheckInTalk(nav.ctx).pending(),
 )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from bot import participants as people
@@ -24,6 +25,18 @@ Target = Callable[["Navigator"], list[Reply]]
 FinishHook = Callable[["Navigator"], None]
 
 
+@dataclass(frozen=True)
+class Pending:
+    """What the participant is in the middle of outside the flows (an open check-in): where
+    staff see it happened, and the message that takes the participant back to it."""
+
+    where: str
+    replies: list[Reply]
+
+
+PendingHook = Callable[["Navigator"], "Pending | None"]
+
+
 class Navigator:
     """One participant's position within a turn; features move it only through here."""
 
@@ -33,10 +46,16 @@ class Navigator:
         *,
         targets: Mapping[str, Target],
         on_finish: Mapping[str, FinishHook],
+        pending: Sequence[PendingHook] = (),
     ) -> None:
         self.ctx = ctx
         self._targets = targets
         self._on_finish = on_finish
+        self._pending = pending
+
+    def pending(self) -> Pending | None:
+        """Something outside the flows the participant is in the middle of, if any."""
+        return next((found for hook in self._pending if (found := hook(self))), None)
 
     def position(self) -> tuple[Flow | None, Step | None]:
         p = self.ctx.participant

@@ -10,7 +10,7 @@ from bot.content.loader import Needs
 from bot.content.schema import Flow, Option, Step
 from bot.engine import callbacks as cb
 from bot.engine.context import TurnContext
-from bot.engine.navigator import FinishHook, Navigator, Target
+from bot.engine.navigator import FinishHook, Navigator, PendingHook, Target
 from bot.engine.types import Reply
 from bot.models import ScheduledMessage
 
@@ -73,6 +73,7 @@ class Feature:
     flows: tuple[str, ...] = ()  # flows the feature's code opens by id
     text: TextHandler | None = None  # typed text outside an ask step, tried in order
     save: SaveHandler | None = None  # what an option's `save:` does; one feature owns it
+    pending: PendingHook | None = None  # what the participant is in the middle of, off-flow
 
 
 class Registry:
@@ -99,6 +100,7 @@ class Registry:
             _merge(self.on_finish, f.on_finish, f.name)
             _merge(self.jobs, f.jobs, f.name)
         self.texts = tuple(f.text for f in self.features if f.text is not None)
+        self.pending = tuple(f.pending for f in self.features if f.pending is not None)
         self.anytime = frozenset(
             p for f in self.features for p, b in f.buttons.items() if b.anytime
         )
@@ -121,7 +123,7 @@ class Registry:
 
     def navigator(self, ctx: TurnContext) -> Navigator:
         """A navigator for this turn that follows links to every feature's pages."""
-        return Navigator(ctx, targets=self.targets, on_finish=self.on_finish)
+        return Navigator(ctx, targets=self.targets, on_finish=self.on_finish, pending=self.pending)
 
     @property
     def cancel_on_reply(self) -> tuple[str, ...]:

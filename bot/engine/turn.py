@@ -33,7 +33,8 @@ class Turn:
         ctx.participant.unreachable_at = None
         if incoming.answered:  # the crisis lines went out before the turn
             if incoming.crisis:
-                where = f"{ctx.participant.flow or 'menu'}:{ctx.participant.step or ''}"
+                pending, p = self.nav.pending(), ctx.participant  # an open check-in names itself
+                where = pending.where if pending else f"{p.flow or 'menu'}:{p.step or ''}"
                 ctx.alert(AlertKind.CRISIS_LANGUAGE, where)
             return []
         if kind is Kind.START:
