@@ -198,11 +198,19 @@ async def test_pause_stop_change_time_and_resume(bot: RunningBot) -> None:
     month = next(r for r in bot.rows(CheckIn) if r.day == 30)
     assert month.due_at == datetime(2026, 12, 31, 2, 0, tzinfo=UTC)  # 18:00 in Los Angeles
     await ana.tap("Stop check-ins")
+    await ana.tap("Yes, stop check-ins")
+    assert [(a.kind, a.context) for a in bot.rows(Alert)] == [
+        ("checkins_stopped", "settings:stop_checkins")
+    ]
     await bot.run_until(DAY_ONE + timedelta(days=31))
     month = next(r for r in bot.rows(CheckIn) if r.day == 30)
     assert (month.status, month.note) == ("missed", "stopped")
-    got = await ana.send("/start")
-    assert got[0].text == "Good to see you again. Messages are on."
+    texts = bot.companion.content.language("en").messages.texts
+    got = await ana.send("/start")  # asks, and changes nothing until the answer
+    assert got[-1].text == texts.checkins_ask
+    assert bot.participant(ana.user_id).checkins_stopped_at is not None
+    got = await ana.tap("Yes, turn them on")
+    assert got[0].text == texts.checkins_resumed
     await bot.run_until(DAY_ONE + timedelta(days=59, hours=3))
     sixty = next(r for r in bot.rows(CheckIn) if r.day == 60)
     assert sixty.status == "sent"

@@ -9,15 +9,18 @@ from bot.checkins import store
 from bot.checkins.conversation import CHECKIN, CONTACT, CheckInTalk, where
 from bot.checkins.schedule import local_moment, next_allowed
 from bot.content.schema import Flow, Option
+from bot.engine import callbacks as cb
 from bot.engine.context import TurnContext
 from bot.engine.navigator import Navigator
 from bot.engine.registry import Action, Feature, Job, Tap
-from bot.engine.types import Delivery, Reply
+from bot.engine.types import Button, Delivery, Reply
 from bot.models import AlertKind, CheckIn, ScheduledMessage
 from bot.models import CheckInStatus as S
 
 AFTERCARE = "aftercare"  # the flow graduation opens
 GRADUATION, CHECKIN_REMINDER = "graduation", "checkin_reminder"  # scheduled kinds
+RESUME = "ci"  # ci|on, ci|off: the answer to "check-ins back on?" after /start
+ON, OFF = "on", "off"
 # A failed check-in: its status, and the flag raised for staff.
 FAILURES = {
     Delivery.BLOCKED: (S.BLOCKED, AlertKind.UNREACHABLE),
@@ -123,8 +126,40 @@ def pause(nav: Navigator, flow: Flow, option: Option) -> list[Reply]:
 
 
 def stop(nav: Navigator, flow: Flow, option: Option) -> list[Reply]:
-    nav.ctx.participant.checkins_stopped_at = nav.ctx.now
-    return [nav.ctx.say("checkins_stopped")]
+    """Check-ins stopped (after a yes to 'are you sure?'): staff are told, to stay in touch."""
+    ctx = nav.ctx
+    ctx.participant.checkins_stopped_at = ctx.now
+    ctx.alert(AlertKind.CHECKINS_STOPPED, f"{flow.id}:{ctx.participant.step or ''}")
+    return [ctx.say("checkins_stopped")]
+
+
+def resume(nav: Navigator, flow: Flow | None = None, option: Option | None = None) -> list[Reply]:
+    """Check-ins back on, from a pause or a stop."""
+    p = nav.ctx.participant
+    p.checkins_stopped_at = p.checkins_paused_until = None
+    return [nav.ctx.say("checkins_resumed")]
+
+
+def ask_to_resume(nav: Navigator) -> list[Reply]:
+    """/start with check-ins stopped: ask, rather than turn them back on unasked."""
+    ctx = nav.ctx
+    if ctx.participant.graduated_on is None or ctx.participant.checkins_stopped_at is None:
+        return []
+    labels = ctx.lang.messages.buttons
+    rows = (
+        (Button(labels.checkins_on, cb.encode(RESUME, ON)),),
+        (Button(labels.checkins_keep_off, cb.encode(RESUME, OFF)),),
+    )
+    return [Reply(ctx.text_of("checkins_ask"), rows)]
+
+
+def answer_resume(nav: Navigator, answer: str) -> list[Reply]:
+    """The answer to 'check-ins back on?'."""
+    if answer == ON and nav.ctx.participant.checkins_stopped_at is not None:
+        return resume(nav)
+    if answer == OFF:
+        return [nav.ctx.say("checkins_stopped")]
+    return [nav.ctx.say("unknown_button")]
 
 
 def answer_text(nav: Navigator, text: str) -> list[Reply] | None:
@@ -139,10 +174,16 @@ FEATURE = Feature(
     buttons={
         CHECKIN: Tap(3, lambda nav, *args: CheckInTalk(nav.ctx).button(*args)),
         CONTACT: Tap(1, lambda nav, checkin_id: CheckInTalk(nav.ctx).contact(checkin_id)),
+        RESUME: Tap(1, answer_resume),
     },
-    actions={"pause_checkins": Action(pause), "stop_checkins": Action(stop)},
+    actions={
+        "pause_checkins": Action(pause),
+        "stop_checkins": Action(stop),
+        "resume_checkins": Action(resume),
+    },
     jobs={GRADUATION: Job(congratulate), CHECKIN_REMINDER: Job(remind)},
     flows=(AFTERCARE,),
     text=answer_text,
     pending=lambda nav: CheckInTalk(nav.ctx).pending(),
+    on_start=ask_to_resume,
 )

@@ -154,6 +154,8 @@ class Texts(Strict):
     clinic_unreachable: str
     checkins_paused: str
     checkins_stopped: str
+    checkins_ask: str
+    checkins_resumed: str
     error: str
     reload_ok: str
     reload_failed: str
@@ -175,6 +177,8 @@ class Buttons(Strict):
     add_to_plan: str
     remove_item: str
     whole_plan: str
+    checkins_on: str
+    checkins_keep_off: str
 
 
 class Sections(Strict):

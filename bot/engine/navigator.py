@@ -35,6 +35,8 @@ class Pending:
 
 
 PendingHook = Callable[["Navigator"], "Pending | None"]
+# A feature's live view of one step ("flow:step"): the rendered step in, what to show out.
+View = Callable[["Navigator", Flow, Step, Reply], Reply]
 
 
 class Navigator:
@@ -47,11 +49,13 @@ class Navigator:
         targets: Mapping[str, Target],
         on_finish: Mapping[str, FinishHook],
         pending: Sequence[PendingHook] = (),
+        views: Mapping[str, View] | None = None,
     ) -> None:
         self.ctx = ctx
         self._targets = targets
         self._on_finish = on_finish
         self._pending = pending
+        self._views = views or {}
 
     def pending(self) -> Pending | None:
         """Something outside the flows the participant is in the middle of, if any."""
@@ -136,10 +140,12 @@ class Navigator:
             suggested = next((i for i, target in targets if target not in done), None)
             if suggested is not None:
                 marks[suggested] = NEXT_MARK
-        return steps.render(
+        reply = steps.render(
             flow, step, self.ctx.lang, self.ctx.values(), can_go_back=bool(self.trail()),
             marks=marks,
         )  # fmt: skip
+        view = self._views.get(f"{flow.id}:{step.id}")
+        return view(self, flow, step, reply) if view else reply
 
     def go(self, flow: Flow | None, target: str) -> list[Reply]:
         """Follow a link: a step of this flow, another flow, a feature's page, or the end."""

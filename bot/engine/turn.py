@@ -61,14 +61,16 @@ class Turn:
             )
             replies.append(ctx.say(f"invite_{outcome}"))
         paused = p.checkins_paused_until is not None and p.checkins_paused_until > ctx.now
-        if p.stopped_at is not None or p.checkins_stopped_at is not None or paused:
-            p.stopped_at = p.checkins_stopped_at = p.checkins_paused_until = None
+        if p.stopped_at is not None or paused:  # stopped check-ins stay so unless asked
+            p.stopped_at = p.checkins_paused_until = None
             replies.append(ctx.say("resumed"))
         if p.consented_at is None:
             return [*replies, *self.nav.enter(CONSENT)]
         if p.flow is None:
-            return [*replies, *self.nav.menu()]
-        return [*replies, ctx.say("welcome_back"), *self.nav.current()]
+            replies += self.nav.menu()
+        else:
+            replies += [ctx.say("welcome_back"), *self.nav.current()]
+        return [*replies, *(r for hook in self.registry.on_start for r in hook(self.nav))]
 
     def anytime(self, kind: Kind, value: str) -> bool:
         """A button that works while messages are stopped (deleting one's data, say)."""
