@@ -66,11 +66,13 @@ def oriented(nav: Navigator) -> None:
 
 
 def note(nav: Navigator, flow: Flow, step: Step, text: str) -> str | list[Reply]:
-    """A typed answer kept as given (one line, cut to a few sentences)."""
+    """A typed answer kept as given (one line, a few sentences at most: never cut)."""
     ctx = nav.ctx
-    shown = " ".join(text.split())[:MAX_NOTE]
+    shown = " ".join(text.split())
     if not shown or shown.startswith("/"):
         return [ctx.say("use_buttons"), *nav.current()]
+    if len(shown) > MAX_NOTE:
+        return [ctx.say("too_long", value=str(MAX_NOTE)), *nav.current()]
     people.record_answer(
         session=ctx.session, participant=ctx.participant, flow=flow.id, question=step.id,
         value=shown, version=ctx.version(flow.id), now=ctx.now,

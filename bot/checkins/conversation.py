@@ -89,7 +89,11 @@ class CheckInTalk:
             given = store.answers(session=self.session, checkin_id=_id(checkin))
             waiting = [q for q in self.questionnaire(checkin).questions if q.id not in given]
             if waiting and waiting[0].kind == "text":
-                return self.record(checkin, waiting[0], " ".join(text.split())[:MAX_TEXT_ANSWER])
+                answer = " ".join(text.split())
+                if len(answer) > MAX_TEXT_ANSWER:  # never cut: say the limit, ask again
+                    limit = self.ctx.say("too_long", value=str(MAX_TEXT_ANSWER))
+                    return [limit, *self.next_question(checkin, given)]
+                return self.record(checkin, waiting[0], answer)
         return None
 
     def contact(self, checkin_id: str) -> list[Reply]:

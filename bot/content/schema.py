@@ -104,6 +104,7 @@ class Texts(Strict):
     stale_button: str
     unknown_button: str
     use_buttons: str
+    too_long: str
     not_text: str
     edited: str
     unknown_command: str

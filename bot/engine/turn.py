@@ -107,6 +107,12 @@ class Turn:
     def step_button(self, flow: Flow, step: Step, key: str) -> list[Reply]:
         nav = self.nav
         if key == cb.BACK and nav.trail():
+            before = steps.find_step(flow, nav.trail()[-1])
+            if before is not None and before.kind == "scale":  # rated again, not twice
+                people.take_back_answer(
+                    session=self.ctx.session, participant=self.ctx.participant, flow=flow.id,
+                    question=before.id,
+                )  # fmt: skip
             return nav.back()
         if key == cb.NEXT and step.kind == "card":
             return nav.go(flow, steps.following(flow, step))
