@@ -205,12 +205,12 @@ async def test_pause_stop_change_time_and_resume(bot: RunningBot) -> None:
     await bot.run_until(DAY_ONE + timedelta(days=31))
     month = next(r for r in bot.rows(CheckIn) if r.day == 30)
     assert (month.status, month.note) == ("missed", "stopped")
-    texts = bot.companion.content.language("en").messages.texts
+    ask = bot.companion.content.language("en").flows["checkins_back"].steps[0]
     got = await ana.send("/start")  # asks, and changes nothing until the answer
-    assert got[-1].text == texts.checkins_ask
+    assert got[-1].text == fill(ask.text, {"name": "Ana"})
     assert bot.participant(ana.user_id).checkins_stopped_at is not None
     got = await ana.tap("Yes, turn them on")
-    assert got[0].text == texts.checkins_resumed
+    assert got[0].text == ask.options[0].reply
     await bot.run_until(DAY_ONE + timedelta(days=59, hours=3))
     sixty = next(r for r in bot.rows(CheckIn) if r.day == 60)
     assert sixty.status == "sent"

@@ -68,14 +68,15 @@ async def test_stopping_check_ins_asks_first_and_tells_the_clinic(bot: RunningBo
     assert "✓ Stop check-ins" in got[-1].labels
     assert [a.kind for a in bot.rows(Alert)] == ["checkins_stopped"]
 
+    ask = bot.companion.content.language("en").flows["checkins_back"].steps[0]
     got = await ana.send("/start")
-    assert got[-1].text == texts.checkins_ask
+    assert got[-1].text == fill(ask.text, {"name": "Ana"})
     got = await ana.tap("No, keep them off")
-    assert got[0].text == texts.checkins_stopped
+    assert got[0].text == ask.options[1].reply
     assert bot.participant(300).checkins_stopped_at is not None
     got = await ana.send("/start")
     got = await ana.tap("Yes, turn them on")
-    assert got[0].text == texts.checkins_resumed
+    assert got[0].text == ask.options[0].reply
     assert bot.participant(300).checkins_stopped_at is None
     labels = await open_settings(ana)
     assert "✓ Check-ins on" in labels

@@ -9,18 +9,16 @@ from bot.checkins import store
 from bot.checkins.conversation import CHECKIN, CONTACT, CheckInTalk, where
 from bot.checkins.schedule import local_moment, next_allowed
 from bot.content.schema import Flow, Option
-from bot.engine import callbacks as cb
 from bot.engine.context import TurnContext
 from bot.engine.navigator import Navigator
 from bot.engine.registry import Action, Feature, Job, Tap
-from bot.engine.types import Button, Delivery, Reply
+from bot.engine.types import Delivery, Reply
 from bot.models import AlertKind, CheckIn, ScheduledMessage
 from bot.models import CheckInStatus as S
 
 AFTERCARE = "aftercare"  # the flow graduation opens
 GRADUATION, CHECKIN_REMINDER = "graduation", "checkin_reminder"  # scheduled kinds
-RESUME = "ci"  # ci|on, ci|off: the answer to "check-ins back on?" after /start
-ON, OFF = "on", "off"
+CHECKINS_BACK = "checkins_back"  # the flow /start opens when check-ins were stopped
 # A failed check-in: its status, and the flag raised for staff.
 FAILURES = {
     Delivery.BLOCKED: (S.BLOCKED, AlertKind.UNREACHABLE),
@@ -133,33 +131,19 @@ def stop(nav: Navigator, flow: Flow, option: Option) -> list[Reply]:
     return [ctx.say("checkins_stopped")]
 
 
-def resume(nav: Navigator, flow: Flow | None = None, option: Option | None = None) -> list[Reply]:
-    """Check-ins back on, from a pause or a stop."""
+def resume(nav: Navigator, flow: Flow, option: Option) -> list[Reply]:
+    """Check-ins back on, from a pause or a stop; the option's reply says so."""
     p = nav.ctx.participant
     p.checkins_stopped_at = p.checkins_paused_until = None
-    return [nav.ctx.say("checkins_resumed")]
+    return []
 
 
 def ask_to_resume(nav: Navigator) -> list[Reply]:
     """/start with check-ins stopped: ask, rather than turn them back on unasked."""
-    ctx = nav.ctx
-    if ctx.participant.graduated_on is None or ctx.participant.checkins_stopped_at is None:
+    p = nav.ctx.participant
+    if p.graduated_on is None or p.checkins_stopped_at is None:
         return []
-    labels = ctx.lang.messages.buttons
-    rows = (
-        (Button(labels.checkins_on, cb.encode(RESUME, ON)),),
-        (Button(labels.checkins_keep_off, cb.encode(RESUME, OFF)),),
-    )
-    return [Reply(ctx.text_of("checkins_ask"), rows)]
-
-
-def answer_resume(nav: Navigator, answer: str) -> list[Reply]:
-    """The answer to 'check-ins back on?'."""
-    if answer == ON and nav.ctx.participant.checkins_stopped_at is not None:
-        return resume(nav)
-    if answer == OFF:
-        return [nav.ctx.say("checkins_stopped")]
-    return [nav.ctx.say("unknown_button")]
+    return nav.enter(CHECKINS_BACK)
 
 
 def answer_text(nav: Navigator, text: str) -> list[Reply] | None:
@@ -174,7 +158,6 @@ FEATURE = Feature(
     buttons={
         CHECKIN: Tap(3, lambda nav, *args: CheckInTalk(nav.ctx).button(*args)),
         CONTACT: Tap(1, lambda nav, checkin_id: CheckInTalk(nav.ctx).contact(checkin_id)),
-        RESUME: Tap(1, answer_resume),
     },
     actions={
         "pause_checkins": Action(pause),
@@ -182,7 +165,7 @@ FEATURE = Feature(
         "resume_checkins": Action(resume),
     },
     jobs={GRADUATION: Job(congratulate), CHECKIN_REMINDER: Job(remind)},
-    flows=(AFTERCARE,),
+    flows=(AFTERCARE, CHECKINS_BACK),
     text=answer_text,
     pending=lambda nav: CheckInTalk(nav.ctx).pending(),
     on_start=ask_to_resume,

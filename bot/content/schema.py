@@ -155,8 +155,6 @@ class Texts(Strict):
     clinic_unreachable: str
     checkins_paused: str
     checkins_stopped: str
-    checkins_ask: str
-    checkins_resumed: str
     error: str
     reload_ok: str
     reload_failed: str
@@ -178,8 +176,6 @@ class Buttons(Strict):
     add_to_plan: str
     remove_item: str
     whole_plan: str
-    checkins_on: str
-    checkins_keep_off: str
 
 
 class Sections(Strict):
@@ -316,8 +312,7 @@ class CrisisWords(Strict):
     crisis: tuple[str, ...] = Field(min_length=1)
     # Everyday idioms that must not count ("dying to see my kids").
     not_crisis: tuple[str, ...] = ()
-    # Typed words that tell of using ("I relapsed"): a kind reply, the slip lesson, an offer.
-    use: tuple[str, ...] = ()
+    use: tuple[str, ...] = ()  # words of using ("I relapsed"): the slip flow, not crisis help
 
 
 class ClinicSession(Strict):

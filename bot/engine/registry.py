@@ -75,7 +75,7 @@ class Feature:
     save: SaveHandler | None = None  # what an option's `save:` does; one feature owns it
     pending: PendingHook | None = None  # what the participant is in the middle of, off-flow
     views: Mapping[str, View] = field(default_factory=dict)  # live views of "flow:step"
-    on_start: Command | None = None  # what /start adds, after where the participant is
+    on_start: Command | None = None  # what /start asks first, if anything
 
 
 class Registry:

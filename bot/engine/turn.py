@@ -66,11 +66,12 @@ class Turn:
             replies.append(ctx.say("resumed"))
         if p.consented_at is None:
             return [*replies, *self.nav.enter(CONSENT)]
+        for hook in self.registry.on_start:  # a question first (stopped check-ins back on?)
+            if asked := hook(self.nav):
+                return [*replies, *asked]
         if p.flow is None:
-            replies += self.nav.menu()
-        else:
-            replies += [ctx.say("welcome_back"), *self.nav.current()]
-        return [*replies, *(r for hook in self.registry.on_start for r in hook(self.nav))]
+            return [*replies, *self.nav.menu()]
+        return [*replies, ctx.say("welcome_back"), *self.nav.current()]
 
     def anytime(self, kind: Kind, value: str) -> bool:
         """A button that works while messages are stopped (deleting one's data, say)."""
