@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot import participants as people
 from bot.content.loader import ORIENTATION
 from bot.content.schema import Flow, Option, Step
 from bot.engine import callbacks as cb
+from bot.engine import steps
 from bot.engine.navigator import MENU, PACED, REMIND, Navigator
 from bot.engine.registry import Action, Feature, Job, Tap
 from bot.engine.types import Reply
@@ -13,6 +16,7 @@ from bot.models import ScheduledMessage
 
 HELP = "help"
 MAX_NOTE = 200
+LATE = timedelta(hours=1)  # a paced step this late (the bot was down, or /stop) is not sent
 
 
 def help_(nav: Navigator) -> list[Reply]:
@@ -62,11 +66,13 @@ def oriented(nav: Navigator) -> None:
 
 
 def note(nav: Navigator, flow: Flow, step: Step, text: str) -> str | list[Reply]:
-    """A typed answer kept as given (one line, cut to a few sentences)."""
+    """A typed answer kept as given (one line, a few sentences at most: never cut)."""
     ctx = nav.ctx
-    shown = " ".join(text.split())[:MAX_NOTE]
+    shown = " ".join(text.split())
     if not shown or shown.startswith("/"):
         return [ctx.say("use_buttons"), *nav.current()]
+    if len(shown) > MAX_NOTE:
+        return [ctx.say("too_long", value=str(MAX_NOTE)), *nav.current()]
     people.record_answer(
         session=ctx.session, participant=ctx.participant, flow=flow.id, question=step.id,
         value=shown, version=ctx.version(flow.id), now=ctx.now,
@@ -80,7 +86,30 @@ def reminder(nav: Navigator, job: ScheduledMessage) -> list[Reply]:
 
 
 def paced(nav: Navigator, job: ScheduledMessage) -> list[Reply]:
-    """A paced step after its pause: the step itself."""
+    """A paced step after its pause, whatever the participant did meanwhile, once: still
+    waiting there, the step; away from a flow one cannot pause (a craving's check-back), the
+    step too; a practice left is kept by its bookmark, and a step already shown is done."""
+    ctx, p = nav.ctx, nav.ctx.participant
+    flow_id, _, step_id = job.payload.partition(":")
+    flow = ctx.lang.flows.get(flow_id)
+    if flow is None or steps.find_step(flow, step_id) is None or ctx.now - job.due_at > LATE:
+        return []
+    if (p.flow, p.step) == (flow_id, step_id):
+        return nav.current()
+    if flow.can_pause or p.flow == flow_id:
+        return []
+    return nav.enter(flow_id, step_id)
+
+
+def carry_on(nav: Navigator) -> list[Reply]:
+    """Back to where the participant was: an open check-in's question, or the step (in a
+    practice, Carry on also skips a pause)."""
+    pending = nav.pending()
+    if pending is not None:
+        return pending.replies
+    flow, step = nav.position()
+    if flow is not None and step is not None and step.wait_minutes and flow.can_pause:
+        nav.ctx.cancel(PACED)
     return nav.current()
 
 
@@ -89,7 +118,7 @@ FEATURE = Feature(
     commands={HELP: help_, "menu": lambda nav: nav.menu(), "stop": stop},
     buttons={
         cb.MENU: Tap(1, menu_item),
-        cb.CARRY_ON: Tap(0, lambda nav: nav.current()),
+        cb.CARRY_ON: Tap(0, carry_on),
     },
     actions={
         "consent_agree": consent(True),
@@ -101,6 +130,6 @@ FEATURE = Feature(
     on_finish={ORIENTATION: oriented},
     jobs={
         REMIND: Job(reminder, cancel_on_reply=True),
-        PACED: Job(paced, cancel_on_reply=True),
+        PACED: Job(paced),
     },
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import basics, craving, preferences, program_days, progress
+from bot import basics, craving, preferences, program_days, progress, slips
 from bot.checkins import feature as checkins
 from bot.engine.registry import Registry
 from bot.plans import feature as plans
@@ -26,6 +26,7 @@ def build_registry(routes: AlertRoutes | None = None, delete_mode: Mode = Mode.E
             progress.FEATURE,
             program_days.FEATURE,
             checkins.FEATURE,
+            slips.FEATURE,  # after check-ins: a typed check-in answer is theirs
             delivery.feature(routes or AlertRoutes()),
             rights.feature(delete_mode),
         ]

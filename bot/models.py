@@ -197,6 +197,7 @@ class AlertKind(StrEnum):
     CONTACT_REQUEST = "contact_request"
     RISK_RISE = "risk_rise"
     MISSED_CHECKINS = "missed_checkins"
+    CHECKINS_STOPPED = "checkins_stopped"
     UNREACHABLE = "unreachable"
     DELIVERY_UNKNOWN = "delivery_unknown"
     DELIVERY_FAILED = "delivery_failed"

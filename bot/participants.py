@@ -66,6 +66,24 @@ def record_answer(
     return answer
 
 
+def take_back_answer(
+    *, session: Session, participant: Participant, flow: str, question: str
+) -> None:
+    """Forget the latest answer to a step the participant went Back to, to be given again."""
+    latest = session.exec(
+        select(Answer)
+        .where(
+            Answer.participant_id == _id(participant),
+            Answer.flow == flow,
+            Answer.question == question,
+            col(Answer.checkin_id).is_(None),
+        )
+        .order_by(col(Answer.id).desc())
+    ).first()
+    if latest is not None:
+        session.delete(latest)
+
+
 def record_completion(
     *, session: Session, participant: Participant, flow: str, version: str, now: datetime
 ) -> Completion:

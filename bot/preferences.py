@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 
 from bot.checkins import store as checkins
@@ -10,13 +11,17 @@ from bot.content.schema import Flow, Option, Step
 from bot.engine import callbacks as cb
 from bot.engine.context import TurnContext
 from bot.engine.fields import format_time, parse_name, parse_time, parse_timezone
-from bot.engine.navigator import Navigator
+from bot.engine.navigator import DONE_MARK, Navigator
 from bot.engine.registry import Action, Feature, Job, Tap
+from bot.engine.steps import find_step
 from bot.engine.types import Button, Reply
 from bot.models import ScheduledMessage
 
 LANGUAGE = "g"  # g|code: a language chosen
 DAILY = "daily"  # the scheduled kind of the daily reminder
+SETTINGS = "settings"  # the flow of Settings; its list of choices shows their state
+# Actions of the check-in choices, shown only after graduation.
+CHECKIN_CHOICES = frozenset({"resume_checkins", "pause_checkins", "stop_checkins"})
 LATE = timedelta(hours=12)  # a daily reminder this late (the bot was down) is skipped
 
 
@@ -108,6 +113,44 @@ def daily(nav: Navigator, job: ScheduledMessage) -> list[Reply]:
     return [Reply(ctx.text_of("daily"), nav.menu_rows())]
 
 
+def settings_view(nav: Navigator, flow: Flow, step: Step, reply: Reply) -> Reply:
+    """Settings as they are now: ✓ on the choices that are on; the check-in choices only
+    after graduation, when there are check-ins."""
+    p = nav.ctx.participant
+    rows = list(reply.buttons)
+    for index, option in reversed(list(enumerate(step.options))):
+        does = _does(flow, step, option)
+        if p.graduated_on is None and does & CHECKIN_CHOICES:
+            del rows[index]
+        elif _is_on(nav.ctx, option, does):
+            rows[index] = tuple(Button(DONE_MARK + b.label, b.data) for b in rows[index])
+    return dataclasses.replace(reply, buttons=tuple(rows))
+
+
+def _does(flow: Flow, step: Step, option: Option) -> set[str]:
+    """What an option does: its own action, or the actions of the step it opens ("are you
+    sure?" before stopping check-ins)."""
+    if option.do:
+        return {option.do}
+    target = find_step(flow, option.goto) if option.goto else None
+    return {o.do for o in target.options if o.do} if target and target is not step else set()
+
+
+def _is_on(ctx: TurnContext, option: Option, does: set[str]) -> bool:
+    p = ctx.participant
+    paused = p.checkins_paused_until is not None and p.checkins_paused_until > ctx.now
+    lead = str(p.session_lead_minutes) if p.session_lead_minutes else None
+    states = {
+        "session_reminders": (option.value or None) == lead,
+        "daily_on": ctx.waiting(DAILY) is not None,
+        "daily_off": ctx.waiting(DAILY) is None,
+        "resume_checkins": p.checkins_stopped_at is None and not paused,
+        "pause_checkins": p.checkins_stopped_at is None and paused,
+        "stop_checkins": p.checkins_stopped_at is not None,
+    }
+    return any(states.get(action, False) for action in does)
+
+
 FEATURE = Feature(
     name="preferences",
     commands={"language": language_choice},
@@ -115,4 +158,6 @@ FEATURE = Feature(
     actions={"daily_on": Action(daily_on), "daily_off": Action(daily_off)},
     fields={"preferred_name": preferred_name, "timezone": timezone, "message_time": message_time},
     jobs={DAILY: Job(daily)},
+    views={f"{SETTINGS}:choose": settings_view},
+    flows=(SETTINGS,),
 )

@@ -8,6 +8,8 @@ import pytest
 
 from bot.__main__ import main
 from bot.config import Settings
+from bot.content.schema import Questionnaire
+from bot.engine.steps import fill
 from bot.models import Alert, Answer, CheckIn, PlanItem
 from tests.conftest import RunningBot
 from tests.fake_telegram import Person
@@ -15,6 +17,10 @@ from tests.journeys import answer_checkin, enrol
 
 GRADUATION = date(2026, 11, 30)
 DAY_ONE = datetime(2026, 12, 1, 23, 0, tzinfo=UTC)  # 18:00 in New York
+
+
+def questionnaire(bot: RunningBot, name: str, language: str = "en") -> Questionnaire:
+    return bot.companion.content.language(language).questionnaires[name]
 
 
 async def graduate(bot: RunningBot, user_id: int = 300, label: str = "ana") -> Person:
@@ -34,7 +40,7 @@ async def test_graduate_command_and_aftercare_plan(
     assert main(["graduate", "ana", "--date", "2026-11-30"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("ana graduated on 2026-11-30; 9 check-ins planned:")
-    assert "day   1  short  2026-12-01 23:00 UTC" in out
+    assert "day   1  first  2026-12-01 23:00 UTC" in out
     assert "day 365  bam    2027-11-30 23:00 UTC" in out
     assert main(["graduate", "nobody"]) == 1
     assert capsys.readouterr().err.strip() == "error: no participant has the label 'nobody'"
@@ -83,10 +89,11 @@ async def test_graduate_command_and_aftercare_plan(
 async def test_answers_signals_and_scores(bot: RunningBot) -> None:
     ana = await graduate(bot)
     await bot.run_until(DAY_ONE)
+    first = questionnaire(bot, "first")
     assert ana.last.text == (
-        "Hi Ana! It's time for a quick check-in. It takes about a minute. Tap the answers that "
-        "fit.\n\n(1/7) Since your last check-in, have you used alcohol or drugs?"
+        f"{fill(first.intro, {'name': 'Ana'})}\n\n(1/7) {first.questions[0].text}"
     )
+    assert "since your last check-in" not in ana.last.text.lower()  # there was none yet
     got = await ana.tap("Yes")
     assert got[0].text.startswith("Thank you for telling me. That takes courage.")
     assert "doesn't erase your progress" in got[0].text
@@ -96,6 +103,7 @@ async def test_answers_signals_and_scores(bot: RunningBot) -> None:
     support, craving = got
     got = await ana.tap("Yes, please contact me", on=support)
     assert got[0].text.startswith("Okay. Someone from the clinic will contact you soon.")
+    assert got[1].text == craving.text  # the question still open comes back
     got = await ana.tap("7", on=craving)
     got = await ana.tap("7", on=craving)  # a second tap on an answered question
     assert got[0].text == "You already answered that one. Here is the next question."
@@ -105,15 +113,21 @@ async def test_answers_signals_and_scores(bot: RunningBot) -> None:
     got = await ana.tap("Not right now")
     got = await ana.send("I want to die some days")  # crisis words inside a check-in
     assert "988" in got[0].text
-    got = await ana.tap("Skip", on=ana.inbox()[-2])
+    got = await ana.tap("Carry on")  # back to the check-in, not the aftercare plan
+    assert got[0].text == f"(7/7) {first.questions[6].text}"
+    got = await ana.tap("Skip")
     assert got[0].text.startswith("Thank you, Ana. Your answers are saved")
     [day_one] = [r for r in bot.rows(CheckIn) if r.day == 1]
     assert day_one.status == "answered" and day_one.content_version.startswith("1+")
     answers = {a.question: a.value for a in bot.rows(Answer) if a.checkin_id == day_one.id}
     assert answers == {"use": "yes", "craving": "7", "mood": "4", "meetings": "1-2",
                        "confidence": "6", "contact": "no", "note": ""}  # fmt: skip
-    kinds = sorted(a.kind for a in bot.rows(Alert))
-    assert kinds == ["contact_request", "crisis_language", "use_reported"]
+    flags = sorted((a.kind, a.context) for a in bot.rows(Alert))
+    assert flags == [("contact_request", "check-in day 1"), ("crisis_language", "check-in day 1"),
+                     ("use_reported", "check-in day 1")]  # fmt: skip
+    await bot.run_until(DAY_ONE + timedelta(days=2))
+    assert ana.last.text.endswith(f"(1/7) {questionnaire(bot, 'short').questions[0].text}")
+    assert "since your last check-in" in ana.last.text.lower()
 
 
 async def test_bam_scores_and_a_rise_in_risk(bot: RunningBot) -> None:
@@ -128,7 +142,10 @@ async def test_bam_scores_and_a_rise_in_risk(bot: RunningBot) -> None:
     # First answers: no use, lowest risk; protective only from "enough money: yes" (4).
     assert (month.score_use, month.score_risk, month.score_protective) == (0, 0, 4)
     await bot.run_until(DAY_ONE + timedelta(days=59))
-    for _ in range(3):  # health, sleep, mood: the worst answers
+    await ana.tap(ana.last.labels[4])  # health, sleep, mood: the worst answers
+    sleep = ana.last  # BAM item 2 counts nights, and its buttons say so
+    assert "nights" in sleep.text and all(label.endswith("nights") for label in sleep.labels)
+    for _ in range(2):
         await ana.tap(ana.last.labels[4])
     for _ in range(4):  # no alcohol, no heavy drinking, no drugs, which drugs: skip
         await ana.tap(ana.last.labels[0])
@@ -181,11 +198,19 @@ async def test_pause_stop_change_time_and_resume(bot: RunningBot) -> None:
     month = next(r for r in bot.rows(CheckIn) if r.day == 30)
     assert month.due_at == datetime(2026, 12, 31, 2, 0, tzinfo=UTC)  # 18:00 in Los Angeles
     await ana.tap("Stop check-ins")
+    await ana.tap("Yes, stop check-ins")
+    assert [(a.kind, a.context) for a in bot.rows(Alert)] == [
+        ("checkins_stopped", "settings:stop_checkins")
+    ]
     await bot.run_until(DAY_ONE + timedelta(days=31))
     month = next(r for r in bot.rows(CheckIn) if r.day == 30)
     assert (month.status, month.note) == ("missed", "stopped")
-    got = await ana.send("/start")
-    assert got[0].text == "Good to see you again. Messages are on."
+    ask = bot.companion.content.language("en").flows["checkins_back"].steps[0]
+    got = await ana.send("/start")  # asks, and changes nothing until the answer
+    assert got[-1].text == fill(ask.text, {"name": "Ana"})
+    assert bot.participant(ana.user_id).checkins_stopped_at is not None
+    got = await ana.tap("Yes, turn them on")
+    assert got[0].text == ask.options[0].reply
     await bot.run_until(DAY_ONE + timedelta(days=59, hours=3))
     sixty = next(r for r in bot.rows(CheckIn) if r.day == 60)
     assert sixty.status == "sent"
@@ -254,3 +279,16 @@ async def test_downtime_sends_late_ones_and_misses_very_late_ones(bot: RunningBo
     statuses = {r.day: (r.status, r.note) for r in bot.rows(CheckIn)}
     assert statuses[1] == ("missed", "too late to send")  # 49 hours late: over the window
     assert statuses[3] == ("sent", "")
+
+
+async def test_four_check_ins_missed_in_one_sweep_raise_the_missed_flag(bot: RunningBot) -> None:
+    await graduate(bot)
+    bot.clock.now = DAY_ONE + timedelta(days=16)  # down from before day 1 to after day 14
+    await bot.tick()
+    missed = sorted(r.day for r in bot.rows(CheckIn) if r.status == "missed")
+    assert missed == [1, 3, 7, 14]
+    flags = [(a.kind, a.context) for a in bot.rows(Alert) if a.kind == "missed_checkins"]
+    assert flags == [("missed_checkins", "4 in a row")]
+    bot.clock.advance(minutes=1)
+    await bot.tick()  # once per streak
+    assert sum(a.kind == "missed_checkins" for a in bot.rows(Alert)) == 1

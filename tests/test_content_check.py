@@ -177,7 +177,7 @@ def test_check_command_exit_codes(tmp_path: Path) -> None:
         env={"PATH": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"},
     )  # fmt: skip
     assert good.returncode == 0, good.stderr
-    assert good.stdout.strip().endswith("content OK: 2 language(s), 56 flows")
+    assert good.stdout.strip().endswith("content OK: 2 language(s), 60 flows")
 
 
 def test_unknown_action(tmp_path: Path) -> None:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
+from bot.content.schema import Step, Texts
+from bot.engine.steps import fill, find_step
 from bot.models import Alert, Answer
 from tests.conftest import RunningBot
+from tests.fake_telegram import Person
 from tests.journeys import agree, orient
 
 SCALE = [str(n) for n in range(11)]
@@ -26,7 +31,7 @@ async def test_ride_out_a_craving_with_a_check_back(bot: RunningBot) -> None:
     got = await sam.tap("Hungry")
     assert got[0].text.startswith("Eat something")
     assert got[1].text.startswith("I'll check back in 15 minutes")
-    assert got[1].labels == ["Carry on", "Menu"]
+    assert got[1].labels == ["Menu"]  # the check-back keeps its time
 
     bot.clock.advance(minutes=14)
     await bot.tick()
@@ -40,24 +45,6 @@ async def test_ride_out_a_craving_with_a_check_back(bot: RunningBot) -> None:
     assert ratings == [("rate", "9"), ("checkback", "3")]
 
 
-async def test_leaving_during_the_pause_cancels_the_check_back(bot: RunningBot) -> None:
-    sam = bot.person()
-    await orient(sam)
-    await sam.tap("🌊 I'm having a craving")
-    got = await sam.tap("2")  # not high: straight to the tools
-    assert got[0].text.startswith("I'm glad you came here")
-    await sam.tap("Next ▶")
-    await sam.tap("Call someone")
-    await sam.tap("Next ▶")
-    await sam.tap("None of these")
-    await sam.tap("Menu")
-    count = len(sam.inbox())
-    bot.clock.advance(minutes=20)
-    await bot.tick()
-    assert len(sam.inbox()) == count
-    assert bot.rows(Alert) == []
-
-
 async def test_progress_counts_lessons_practice_and_cravings(bot: RunningBot) -> None:
     sam = bot.person()
     await orient(sam)
@@ -67,7 +54,8 @@ async def test_progress_counts_lessons_practice_and_cravings(bot: RunningBot) ->
     await sam.tap("Call someone")
     await sam.tap("Next ▶")
     await sam.tap("Tired")
-    await sam.tap("Carry on")  # no need to wait: rate it again now
+    bot.clock.advance(minutes=15)
+    await bot.tick()
     await sam.tap("1")
     got = await sam.send("/progress")
     assert got[0].text == (
@@ -152,7 +140,8 @@ async def test_craving_command_from_the_middle_of_orientation(bot: RunningBot) -
     await sam.tap("Call someone")
     await sam.tap("Next ▶")
     await sam.tap("None of these")
-    await sam.tap("Carry on")
+    bot.clock.advance(minutes=15)
+    await bot.tick()
     await sam.tap("2")
     got = await sam.tap("Finish ✔")
     # Orientation picks up where it was left.
@@ -166,3 +155,119 @@ async def test_craving_command_before_consent_gives_help_lines(bot: RunningBot) 
     got = await sam.send("/craving")
     assert "988" in got[0].text
     assert bot.rows(Answer) == []
+
+
+def craving_step(bot: RunningBot, step_id: str, language: str = "en") -> Step:
+    flow = bot.companion.content.language(language).flows["craving"]
+    found = find_step(flow, step_id)
+    assert found is not None
+    return found
+
+
+def texts(bot: RunningBot, language: str = "en") -> Texts:
+    return bot.companion.content.language(language).messages.texts
+
+
+async def wait_for_check_back(bot: RunningBot, sam: Person) -> None:
+    """From the menu through a mild craving to the promise of a check-back."""
+    await sam.tap("🌊 I'm having a craving")
+    await sam.tap("2")
+    await sam.tap("Next ▶")
+    await sam.tap("Play the tape through")
+    await sam.tap("Next ▶")
+    got = await sam.tap("None of these")
+    assert got[-1].text == fill(craving_step(bot, "checkback").wait_text or "", {})
+
+
+@pytest.mark.parametrize(
+    "meanwhile",
+    [["/crisis", "Carry on"], ["Menu", "📚 Lessons"], ["ok thanks"], ["/help", "Carry on"]],
+)
+async def test_the_check_back_comes_on_time_whatever_happens_meanwhile(
+    bot: RunningBot, meanwhile: list[str]
+) -> None:
+    sam = bot.person()
+    await orient(sam)
+    await wait_for_check_back(bot, sam)
+    question = fill(craving_step(bot, "checkback").text, {"name": "Sam"})
+    for action in meanwhile:
+        got = await (sam.send(action) if action[0] in "/o" else sam.tap(action))
+        assert all(s.text != question for s in got), f"the check-back came early on {action!r}"
+    bot.clock.advance(minutes=14)
+    await bot.tick()
+    assert all(s.text != question for s in sam.inbox())
+    bot.clock.advance(minutes=1)
+    await bot.tick()
+    assert sam.last.text == question
+    bot.clock.advance(minutes=30)
+    await bot.tick()
+    assert [s.text for s in sam.inbox()].count(question) == 1  # once
+    await sam.tap("3")
+    ratings = [(a.question, a.value) for a in bot.rows(Answer) if a.flow == "craving"]
+    assert ratings == [("rate", "2"), ("checkback", "3")]
+
+
+async def test_a_lesson_left_for_the_check_back_waits_for_its_bookmark(bot: RunningBot) -> None:
+    sam = bot.person()
+    await orient(sam)
+    await wait_for_check_back(bot, sam)
+    await sam.tap("Menu")
+    await sam.tap("📚 Lessons")
+    first = sam.last_with_buttons().labels[0]
+    await sam.tap(first)
+    second = await sam.tap("Next ▶")
+    bot.clock.advance(minutes=15)
+    await bot.tick()
+    assert sam.last.text == fill(craving_step(bot, "checkback").text, {"name": "Sam"})
+    await sam.tap("1")
+    await sam.tap("Finish ✔")
+    await sam.tap("📚 Lessons")
+    got = await sam.tap(first)
+    assert got[0].text == second[0].text  # the lesson opens where it was left
+
+
+async def test_calling_someone_shows_the_people_steps_and_reasons_of_ones_plan(
+    bot: RunningBot,
+) -> None:
+    sam = bot.person()
+    await orient(sam)
+    await sam.send("/myplan")
+    await sam.tap("Add to my plan")
+    for choice, typed in (
+        ("A person I can call", "Maria 555-0100"),
+        ("Something I can do instead", "Walk the dog"),
+        ("A reason for my recovery", "My kids"),
+        ("A trigger to watch for", "Payday"),
+    ):
+        await sam.tap(choice)
+        await sam.send(typed)
+    await sam.send("/craving")
+    await sam.tap("4")
+    await sam.tap("Next ▶")
+    got = await sam.tap("Call someone")
+    sections = bot.companion.content.language("en").messages.sections
+    plan = (
+        f"{sections.people}:\n• Maria 555-0100\n\n{sections.coping}:\n• Walk the dog\n\n"
+        f"{sections.reasons}:\n• My kids"
+    )
+    assert got[0].text == fill(texts(bot).plan_support, {"name": "Sam", "plan_items": plan})
+    assert "Payday" not in got[0].text
+    assert got[1].text.startswith(craving_step(bot, "call").text.split("\n")[0])
+    got = await sam.tap("📝 See my whole plan", on=got[0])
+    assert "Payday" in got[0].text and "Maria 555-0100" in got[0].text
+    got = await sam.tap("Carry on")
+    phone = bot.companion.content.clinic.phone
+    assert got[0].text == fill(craving_step(bot, "call").text, {"clinic_phone": phone})
+
+
+async def test_an_empty_plan_says_kindly_how_to_fill_it(bot: RunningBot) -> None:
+    sam = bot.person()
+    await orient(sam)
+    await sam.send("/language")
+    await sam.tap(bot.companion.content.language("es").messages.language_name)
+    await sam.send("/craving")
+    await sam.tap("4")
+    await sam.tap("Siguiente ▶")
+    got = await sam.tap("Llamar a alguien")
+    assert got[0].text == texts(bot, "es").plan_support_empty
+    assert got[0].labels == ["📝 Ver todo mi plan"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot import alerts
 from bot import participants as people
 from bot.checkins import store
@@ -9,6 +11,7 @@ from bot.checkins.scoring import subscales
 from bot.content.schema import Question, Questionnaire
 from bot.engine import callbacks as cb
 from bot.engine.context import TurnContext
+from bot.engine.navigator import Pending
 from bot.engine.steps import SCALE, fill, scale_rows
 from bot.engine.types import Button, Reply
 from bot.models import AlertKind, CheckIn
@@ -17,6 +20,7 @@ from bot.models import CheckInStatus as S
 CHECKIN = "q"  # q|checkin id|question index|key: a check-in answer
 CONTACT = "k"  # k|checkin id: "please contact me" after reported use
 MAX_TEXT_ANSWER = 256
+RECENT = timedelta(hours=1)  # a check-in touched this recently is what the participant is in
 # Where a check-in can still take answers; 'unknown' ones may well have arrived.
 OPEN = (S.SENT, S.MISSED, S.UNKNOWN)
 
@@ -85,16 +89,41 @@ class CheckInTalk:
             given = store.answers(session=self.session, checkin_id=_id(checkin))
             waiting = [q for q in self.questionnaire(checkin).questions if q.id not in given]
             if waiting and waiting[0].kind == "text":
-                return self.record(checkin, waiting[0], " ".join(text.split())[:MAX_TEXT_ANSWER])
+                answer = " ".join(text.split())
+                if len(answer) > MAX_TEXT_ANSWER:  # never cut: say the limit, ask again
+                    limit = self.ctx.say("too_long", value=str(MAX_TEXT_ANSWER))
+                    return [limit, *self.next_question(checkin, given)]
+                return self.record(checkin, waiting[0], answer)
         return None
 
     def contact(self, checkin_id: str) -> list[Reply]:
-        """'Please contact me' under the reply to reported use."""
+        """'Please contact me' under the reply to reported use; then the question still open."""
         checkin = self._own(checkin_id, closed_too=True)
         if checkin is None:
             return [self.ctx.say("unknown_button")]
         self._alert(AlertKind.CONTACT_REQUEST, checkin)
-        return [self.ctx.promise_contact()]
+        waiting = self.next_question(
+            checkin, store.answers(session=self.session, checkin_id=_id(checkin))
+        )
+        return [self.ctx.promise_contact(), *(waiting if checkin.answered_at is None else [])]
+
+    def pending(self) -> Pending | None:
+        """The open check-in the participant is answering: outside any flow, or answered or
+        sent within the last hour (a lesson left open does not hide it)."""
+        p, now = self.ctx.participant, self.ctx.now
+        for checkin in store.open_checkins(
+            session=self.session, participant_id=self.ctx.participant_id
+        ):
+            question = self.next_question(
+                checkin, store.answers(session=self.session, checkin_id=_id(checkin))
+            )
+            if not question:
+                continue
+            latest = store.last_answered(session=self.session, checkin_id=_id(checkin))
+            moments = [m for m in (checkin.sent_at, latest) if m is not None]
+            if p.flow is None or any(now - m < RECENT for m in moments):
+                return Pending(where(checkin), question)
+        return None
 
     def record(self, checkin: CheckIn, question: Question, value: str) -> list[Reply]:
         given = store.answers(session=self.session, checkin_id=_id(checkin))

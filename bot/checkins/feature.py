@@ -18,6 +18,7 @@ from bot.models import CheckInStatus as S
 
 AFTERCARE = "aftercare"  # the flow graduation opens
 GRADUATION, CHECKIN_REMINDER = "graduation", "checkin_reminder"  # scheduled kinds
+CHECKINS_BACK = "checkins_back"  # the flow /start opens when check-ins were stopped
 # A failed check-in: its status, and the flag raised for staff.
 FAILURES = {
     Delivery.BLOCKED: (S.BLOCKED, AlertKind.UNREACHABLE),
@@ -123,8 +124,26 @@ def pause(nav: Navigator, flow: Flow, option: Option) -> list[Reply]:
 
 
 def stop(nav: Navigator, flow: Flow, option: Option) -> list[Reply]:
-    nav.ctx.participant.checkins_stopped_at = nav.ctx.now
-    return [nav.ctx.say("checkins_stopped")]
+    """Check-ins stopped (after a yes to 'are you sure?'): staff are told, to stay in touch."""
+    ctx = nav.ctx
+    ctx.participant.checkins_stopped_at = ctx.now
+    ctx.alert(AlertKind.CHECKINS_STOPPED, f"{flow.id}:{ctx.participant.step or ''}")
+    return [ctx.say("checkins_stopped")]
+
+
+def resume(nav: Navigator, flow: Flow, option: Option) -> list[Reply]:
+    """Check-ins back on, from a pause or a stop; the option's reply says so."""
+    p = nav.ctx.participant
+    p.checkins_stopped_at = p.checkins_paused_until = None
+    return []
+
+
+def ask_to_resume(nav: Navigator) -> list[Reply]:
+    """/start with check-ins stopped: ask, rather than turn them back on unasked."""
+    p = nav.ctx.participant
+    if p.graduated_on is None or p.checkins_stopped_at is None:
+        return []
+    return nav.enter(CHECKINS_BACK)
 
 
 def answer_text(nav: Navigator, text: str) -> list[Reply] | None:
@@ -140,8 +159,14 @@ FEATURE = Feature(
         CHECKIN: Tap(3, lambda nav, *args: CheckInTalk(nav.ctx).button(*args)),
         CONTACT: Tap(1, lambda nav, checkin_id: CheckInTalk(nav.ctx).contact(checkin_id)),
     },
-    actions={"pause_checkins": Action(pause), "stop_checkins": Action(stop)},
+    actions={
+        "pause_checkins": Action(pause),
+        "stop_checkins": Action(stop),
+        "resume_checkins": Action(resume),
+    },
     jobs={GRADUATION: Job(congratulate), CHECKIN_REMINDER: Job(remind)},
-    flows=(AFTERCARE,),
+    flows=(AFTERCARE, CHECKINS_BACK),
     text=answer_text,
+    pending=lambda nav: CheckInTalk(nav.ctx).pending(),
+    on_start=ask_to_resume,
 )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from bot.checkins.schedule import due_at
 from bot.content.schema import FollowUp
@@ -75,8 +76,9 @@ def replan(
         session.add(row)
 
 
-def expire(*, session: Session, now: datetime, follow_up: FollowUp) -> list[int]:
-    """Close due rows that must not be sent; returns participants with a new miss."""
+def expire(*, session: Session, now: datetime, follow_up: FollowUp) -> Counter[int]:
+    """Close due rows that must not be sent; returns how many new misses each participant has
+    (several at once after downtime)."""
     waiting = (col(CheckIn.status) == S.SCHEDULED) & (col(CheckIn.due_at) <= now)
     person = select(Participant.id)
     stopped = col(Participant.checkins_stopped_at).is_not(None) | col(
@@ -110,7 +112,7 @@ def expire(*, session: Session, now: datetime, follow_up: FollowUp) -> list[int]
             .returning(col(CheckIn.participant_id))
         ).all(),
     ]
-    return sorted({row[0] for row in missed})
+    return Counter(row[0] for row in missed)
 
 
 def missed_streak(*, session: Session, participant_id: int) -> int:
@@ -223,6 +225,13 @@ def open_checkins(*, session: Session, participant_id: int) -> Sequence[CheckIn]
         )
         .order_by(col(CheckIn.day).desc())
     ).all()
+
+
+def last_answered(*, session: Session, checkin_id: int) -> datetime | None:
+    """When the check-in's latest answer was given, if any was."""
+    latest = select(func.max(Answer.answered_at)).where(Answer.checkin_id == checkin_id)
+    found: datetime | None = session.exec(latest).one()
+    return found
 
 
 def answers(*, session: Session, checkin_id: int) -> dict[str, str]:

@@ -112,7 +112,7 @@ def check_crisis(crisis: CrisisWords, file: YamlFile) -> Iterator[Problem]:
             )  # fmt: skip
     spellings = normal_spellings(crisis.spellings)
     seen: dict[str, str] = {}
-    for kind in ("overdose", "crisis", "not_crisis"):
+    for kind in ("overdose", "crisis", "not_crisis", "use"):
         patterns: tuple[str, ...] = getattr(crisis, kind)
         for index, pattern in enumerate(patterns):
             try:

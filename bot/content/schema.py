@@ -104,6 +104,7 @@ class Texts(Strict):
     stale_button: str
     unknown_button: str
     use_buttons: str
+    too_long: str
     not_text: str
     edited: str
     unknown_command: str
@@ -123,6 +124,8 @@ class Texts(Strict):
     invite_expired: str
     plan: str
     plan_nothing_yet: str
+    plan_support: str
+    plan_support_empty: str
     daily: str
     session_reminder: str
     session_reminders_on: str
@@ -172,6 +175,7 @@ class Buttons(Strict):
     contact_me: str
     add_to_plan: str
     remove_item: str
+    whole_plan: str
 
 
 class Sections(Strict):
@@ -308,6 +312,7 @@ class CrisisWords(Strict):
     crisis: tuple[str, ...] = Field(min_length=1)
     # Everyday idioms that must not count ("dying to see my kids").
     not_crisis: tuple[str, ...] = ()
+    use: tuple[str, ...] = ()  # words of using ("I relapsed"): the slip flow, not crisis help
 
 
 class ClinicSession(Strict):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from bot import participants as people
@@ -24,6 +25,20 @@ Target = Callable[["Navigator"], list[Reply]]
 FinishHook = Callable[["Navigator"], None]
 
 
+@dataclass(frozen=True)
+class Pending:
+    """What the participant is in the middle of outside the flows (an open check-in): where
+    staff see it happened, and the message that takes the participant back to it."""
+
+    where: str
+    replies: list[Reply]
+
+
+PendingHook = Callable[["Navigator"], "Pending | None"]
+# A feature's live view of one step ("flow:step"): the rendered step in, what to show out.
+View = Callable[["Navigator", Flow, Step, Reply], Reply]
+
+
 class Navigator:
     """One participant's position within a turn; features move it only through here."""
 
@@ -33,10 +48,18 @@ class Navigator:
         *,
         targets: Mapping[str, Target],
         on_finish: Mapping[str, FinishHook],
+        pending: Sequence[PendingHook] = (),
+        views: Mapping[str, View] | None = None,
     ) -> None:
         self.ctx = ctx
         self._targets = targets
         self._on_finish = on_finish
+        self._pending = pending
+        self._views = views or {}
+
+    def pending(self) -> Pending | None:
+        """Something outside the flows the participant is in the middle of, if any."""
+        return next((found for hook in self._pending if (found := hook(self))), None)
 
     def position(self) -> tuple[Flow | None, Step | None]:
         p = self.ctx.participant
@@ -48,6 +71,8 @@ class Navigator:
         p = self.ctx.participant
         flow, step = self.position()
         if flow is not None and step is not None:
+            if step.wait_minutes and self.ctx.waiting(PACED) is not None:
+                return [self.pausing(flow, step)]  # a paced step comes by the clock, not now
             return [self.render(flow, step)]
         if flow is not None:
             # The step was removed: go back the way they came to one that still exists.
@@ -115,10 +140,12 @@ class Navigator:
             suggested = next((i for i, target in targets if target not in done), None)
             if suggested is not None:
                 marks[suggested] = NEXT_MARK
-        return steps.render(
+        reply = steps.render(
             flow, step, self.ctx.lang, self.ctx.values(), can_go_back=bool(self.trail()),
             marks=marks,
         )  # fmt: skip
+        view = self._views.get(f"{flow.id}:{step.id}")
+        return view(self, flow, step, reply) if view else reply
 
     def go(self, flow: Flow | None, target: str) -> list[Reply]:
         """Follow a link: a step of this flow, another flow, a feature's page, or the end."""
@@ -147,15 +174,20 @@ class Navigator:
 
     def wait(self, flow: Flow, step: Step) -> list[Reply]:
         """A paced step: move there now, but let the clock send it after the pause."""
-        assert step.wait_minutes is not None and step.wait_text is not None
+        assert step.wait_minutes is not None
         self.enter(flow.id, step.id)
-        self.ctx.schedule(PACED, self.ctx.now + timedelta(minutes=step.wait_minutes), replace=True)
+        at = self.ctx.now + timedelta(minutes=step.wait_minutes)
+        self.ctx.schedule(PACED, at, payload=f"{flow.id}:{step.id}", replace=True)
+        return [self.pausing(flow, step)]
+
+    def pausing(self, flow: Flow, step: Step) -> Reply:
+        """The wait text of a paced step; only a flow one can pause lets Carry on skip the wait
+        (a craving's check-back keeps its time)."""
+        assert step.wait_text is not None, "the content check pairs wait_text with wait_minutes"
         labels = self.ctx.lang.messages.buttons
-        rows = (
-            (Button(labels.carry_on, cb.CARRY_ON),),
-            (Button(labels.menu, cb.encode(cb.MENU, MENU)),),
-        )
-        return [Reply(steps.fill(step.wait_text, self.ctx.values()), rows)]
+        menu = (Button(labels.menu, cb.encode(cb.MENU, MENU)),)
+        rows = ((Button(labels.carry_on, cb.CARRY_ON),), menu) if flow.can_pause else (menu,)
+        return Reply(steps.fill(step.wait_text, self.ctx.values()), rows)
 
     def menu(self) -> list[Reply]:
         p = self.ctx.participant

@@ -10,7 +10,7 @@ from bot.content.loader import Needs
 from bot.content.schema import Flow, Option, Step
 from bot.engine import callbacks as cb
 from bot.engine.context import TurnContext
-from bot.engine.navigator import FinishHook, Navigator, Target
+from bot.engine.navigator import FinishHook, Navigator, PendingHook, Target, View
 from bot.engine.types import Reply
 from bot.models import ScheduledMessage
 
@@ -73,6 +73,9 @@ class Feature:
     flows: tuple[str, ...] = ()  # flows the feature's code opens by id
     text: TextHandler | None = None  # typed text outside an ask step, tried in order
     save: SaveHandler | None = None  # what an option's `save:` does; one feature owns it
+    pending: PendingHook | None = None  # what the participant is in the middle of, off-flow
+    views: Mapping[str, View] = field(default_factory=dict)  # live views of "flow:step"
+    on_start: Command | None = None  # what /start asks first, if anything
 
 
 class Registry:
@@ -87,6 +90,7 @@ class Registry:
         self.targets: dict[str, Target] = {}
         self.on_finish: dict[str, FinishHook] = {}
         self.jobs: dict[str, Job] = {}
+        self.views: dict[str, View] = {}
         # The dispatcher answers the flows' own buttons itself.
         self.arity = {cb.STEP: 3, cb.REMIND: 3}
         for f in self.features:
@@ -98,7 +102,10 @@ class Registry:
             _merge(self.targets, f.targets, f.name)
             _merge(self.on_finish, f.on_finish, f.name)
             _merge(self.jobs, f.jobs, f.name)
+            _merge(self.views, f.views, f.name)
         self.texts = tuple(f.text for f in self.features if f.text is not None)
+        self.pending = tuple(f.pending for f in self.features if f.pending is not None)
+        self.on_start = tuple(f.on_start for f in self.features if f.on_start is not None)
         self.anytime = frozenset(
             p for f in self.features for p, b in f.buttons.items() if b.anytime
         )
@@ -121,7 +128,10 @@ class Registry:
 
     def navigator(self, ctx: TurnContext) -> Navigator:
         """A navigator for this turn that follows links to every feature's pages."""
-        return Navigator(ctx, targets=self.targets, on_finish=self.on_finish)
+        return Navigator(
+            ctx, targets=self.targets, on_finish=self.on_finish, pending=self.pending,
+            views=self.views,
+        )  # fmt: skip
 
     @property
     def cancel_on_reply(self) -> tuple[str, ...]:

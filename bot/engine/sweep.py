@@ -80,9 +80,11 @@ class Sweep:
                     session=session, participant_id=row.participant_id,
                     kind=AlertKind.DELIVERY_UNKNOWN, context=where(row), now=now,
                 )  # fmt: skip
-            for person_id in checkins.expire(session=session, now=now, follow_up=follow_up):
+            new = checkins.expire(session=session, now=now, follow_up=follow_up)
+            for person_id, misses in sorted(new.items()):
                 streak = checkins.missed_streak(session=session, participant_id=person_id)
-                if streak == follow_up.missed_in_a_row_alert:  # once per streak
+                # Once per streak, when this sweep's misses (maybe several) reach the number.
+                if streak >= follow_up.missed_in_a_row_alert > streak - misses:
                     alerts.raise_alert(
                         session=session, participant_id=person_id,
                         kind=AlertKind.MISSED_CHECKINS, context=f"{streak} in a row", now=now,

@@ -33,7 +33,8 @@ class Turn:
         ctx.participant.unreachable_at = None
         if incoming.answered:  # the crisis lines went out before the turn
             if incoming.crisis:
-                where = f"{ctx.participant.flow or 'menu'}:{ctx.participant.step or ''}"
+                pending, p = self.nav.pending(), ctx.participant  # an open check-in names itself
+                where = pending.where if pending else f"{p.flow or 'menu'}:{p.step or ''}"
                 ctx.alert(AlertKind.CRISIS_LANGUAGE, where)
             return []
         if kind is Kind.START:
@@ -60,11 +61,14 @@ class Turn:
             )
             replies.append(ctx.say(f"invite_{outcome}"))
         paused = p.checkins_paused_until is not None and p.checkins_paused_until > ctx.now
-        if p.stopped_at is not None or p.checkins_stopped_at is not None or paused:
-            p.stopped_at = p.checkins_stopped_at = p.checkins_paused_until = None
+        if p.stopped_at is not None or paused:  # stopped check-ins stay so unless asked
+            p.stopped_at = p.checkins_paused_until = None
             replies.append(ctx.say("resumed"))
         if p.consented_at is None:
             return [*replies, *self.nav.enter(CONSENT)]
+        for hook in self.registry.on_start:  # a question first (stopped check-ins back on?)
+            if asked := hook(self.nav):
+                return [*replies, *asked]
         if p.flow is None:
             return [*replies, *self.nav.menu()]
         return [*replies, ctx.say("welcome_back"), *self.nav.current()]
@@ -104,6 +108,12 @@ class Turn:
     def step_button(self, flow: Flow, step: Step, key: str) -> list[Reply]:
         nav = self.nav
         if key == cb.BACK and nav.trail():
+            before = steps.find_step(flow, nav.trail()[-1])
+            if before is not None and before.kind == "scale":  # rated again, not twice
+                people.take_back_answer(
+                    session=self.ctx.session, participant=self.ctx.participant, flow=flow.id,
+                    question=before.id,
+                )  # fmt: skip
             return nav.back()
         if key == cb.NEXT and step.kind == "card":
             return nav.go(flow, steps.following(flow, step))

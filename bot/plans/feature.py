@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from bot import participants as people
 from bot.content.checks import MAX_LABEL
-from bot.content.schema import Flow, Step
+from bot.content.schema import Flow, Option, Step
 from bot.engine import callbacks as cb
+from bot.engine import steps
 from bot.engine.navigator import MENU, Navigator
-from bot.engine.registry import Feature, Job, Tap
+from bot.engine.registry import Action, Feature, Job, Tap
 from bot.engine.types import Button, Reply
 from bot.models import ScheduledMessage
 from bot.plans import store
@@ -47,14 +48,25 @@ def save(nav: Navigator, flow: Flow, section: str, text: str) -> None:
 
 def plan_item(nav: Navigator, flow: Flow, step: Step, text: str) -> str | list[Reply]:
     """An ask step that adds the participant's own words to a section of the plan."""
-    shown = " ".join(text.split())[:MAX_ITEM]
+    shown = " ".join(text.split())
     if not shown or shown.startswith("/"):
         return [nav.ctx.say("use_buttons"), *nav.current()]
+    if len(shown) > MAX_ITEM:  # never cut: say the limit and ask again
+        return [nav.ctx.say("too_long", value=str(MAX_ITEM)), *nav.current()]
     assert step.section is not None, "the content check requires a section"
     if not has_room(nav, step.section):
         return [nav.ctx.say("goals_full"), *show(nav)]
     save(nav, flow, step.section, shown)
     return shown
+
+
+def goal_room(nav: Navigator, flow: Flow, option: Option) -> list[Reply]:
+    """'A goal' with three already: said before anything is typed; else on to the question."""
+    if not has_room(nav, GOALS):
+        return [nav.ctx.say("goals_full"), *nav.current()]
+    _, step = nav.position()
+    assert step is not None, "an option is tapped on the step it belongs to"
+    return nav.go(flow, option.goto or steps.following(flow, step))
 
 
 def goal_nudges(nav: Navigator, job: ScheduledMessage) -> list[Reply]:
@@ -131,6 +143,7 @@ FEATURE = Feature(
     name="plan",
     commands={"myplan": show},
     buttons={PLAN: Tap(2, edit), GOAL: Tap(2, rate_goal)},
+    actions={"goal_room": Action(goal_room, halts=True)},
     fields={"plan_item": plan_item},
     targets={"plan": show},
     jobs={GOALS: Job(goal_nudges)},

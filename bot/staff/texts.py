@@ -25,6 +25,7 @@ class AlertKinds(Strict):
     contact_request: str
     risk_rise: str
     missed_checkins: str
+    checkins_stopped: str
     unreachable: str
     delivery_unknown: str
     delivery_failed: str
