@@ -67,7 +67,7 @@ CASES = [
      "'texts.carry_off' is not a known field here; check the spelling"),
     ("en/flows/settings.yaml", "    ask: timezone", f"    ask: zone {MARK}",
      "step 'timezone' asks for 'zone', which the bot does not know: use one of message_time, "
-     "note, plan_item, preferred_name, timezone"),
+     "note, one_on_one_day, one_on_one_time, plan_item, preferred_name, timezone"),
 ]  # fmt: skip
 
 
@@ -189,7 +189,7 @@ def test_unknown_action(tmp_path: Path) -> None:
         load_content(content, NEEDS)
     line = marked_line(content, "en/flows/settings.yaml")
     assert [str(p) for p in caught.value.problems] == [
-        f"content/en/flows/settings.yaml:{line}: option 7 of step 'choose' does 'daily_onn', "
+        f"content/en/flows/settings.yaml:{line}: option 8 of step 'choose' does 'daily_onn', "
         "which the bot does not know: use one of " + ", ".join(sorted(NEEDS.actions))
     ]
 

@@ -15,7 +15,6 @@ from sqlmodel import col, select
 
 from bot.content.schema import Rights
 from bot.engine.context import TurnContext
-from bot.engine.fields import format_time
 from bot.engine.steps import fill
 from bot.models import (
     Alert,
@@ -75,14 +74,14 @@ def _about(ctx: TurnContext, words: Rights) -> list[str]:
         checkins = words.stopped
     elif p.checkins_paused_until is not None and p.checkins_paused_until > ctx.now:
         checkins = fill(words.paused_until, {"value": _day(p.checkins_paused_until, zone)})
-    lead = p.session_lead_minutes
+    lead, shown = p.session_lead_minutes, ctx.values()
     rows: list[tuple[str, str | int | None]] = [
         (words.telegram_id, p.telegram_id),
         (words.label, p.label),
         (words.name, p.preferred_name or unset),
         (words.language, language.messages.language_name if language else unset),
-        (words.timezone, p.timezone or unset),
-        (words.time, format_time(p.message_minute) if p.message_minute is not None else unset),
+        (words.timezone, shown["timezone"]),
+        (words.time, shown["time"]),
         (words.messages, words.stopped if p.stopped_at is not None else words.on),
         (words.daily, words.on if ctx.waiting(DAILY) is not None else words.off),
         (words.sessions, fill(words.minutes_before, {"value": str(lead)}) if lead else words.off),
