@@ -15,6 +15,7 @@ from sqlmodel import col, select
 
 from bot.content.schema import Rights
 from bot.engine.context import TurnContext
+from bot.engine.fields import format_time
 from bot.engine.steps import fill
 from bot.models import (
     Alert,
@@ -37,7 +38,6 @@ M = TypeVar(
     "M", Alert, Answer, Bookmark, CheckIn, Completion, ConsentRecord, PlanItem, ScheduledMessage
 )
 SUB = "  "  # a line that belongs to the one above it
-CLOCK = "%Y-%m-%d %H:%M"
 
 
 def report(ctx: TurnContext) -> str:
@@ -174,10 +174,15 @@ def _planned(ctx: TurnContext, words: Rights) -> list[str]:
     kinds = words.planned_kinds
     waiting = [j for j in _mine(ctx, ScheduledMessage, ScheduledMessage.due_at)
                if j.status == JobStatus.SCHEDULED]  # fmt: skip
-    return [
-        f"{j.due_at.astimezone(ctx.zone()):{CLOCK}}: {getattr(kinds, j.kind, kinds.other)}"
-        for j in waiting
-    ]
+    return [f"{_moment(ctx, j.due_at)}: {getattr(kinds, j.kind, kinds.other)}" for j in waiting]
+
+
+def _moment(ctx: TurnContext, when: datetime) -> str:
+    """A date and time in the participant's zone, on their language's clock."""
+    local = when.astimezone(ctx.zone())
+    return (
+        f"{local:%Y-%m-%d} {format_time(local.hour * 60 + local.minute, ctx.lang.messages.clock)}"
+    )
 
 
 def _views(ctx: TurnContext, words: Rights) -> list[str]:
