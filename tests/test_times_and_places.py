@@ -65,6 +65,7 @@ def test_a_buttons_own_words_are_understood() -> None:
         ("a las 8 de la noche", 20 * 60), ("12 de la noche", 0), ("mediodía", 12 * 60),
         ("9am", 9 * 60), ("07:30", 7 * 60 + 30), ("18.30", 18 * 60 + 30),
         ("las 7", Ambiguous(7 * 60, 19 * 60)), ("7", Ambiguous(7 * 60, 19 * 60)),
+        ("7:30", Ambiguous(7 * 60 + 30, 19 * 60 + 30)), ("7h", 7 * 60),
         ("25:00", None), ("tomorrow", None), ("13pm", None),
     ],
 )  # fmt: skip

@@ -110,8 +110,9 @@ def parse_timezone(text: str, labels: Iterable[tuple[str, str]] = ()) -> str | N
 
 
 def parse_time(text: str) -> int | Ambiguous | None:
-    """Minutes after midnight from '9am', '7:30 pm', '19:30', '19h', '7 de la tarde' or
-    'noon'; a bare hour such as 'las 7' is Ambiguous; None when it is not a time."""
+    """Minutes after midnight from '9am', '7:30 pm', '19:30', '07:30', '19h', '7 de la tarde'
+    or 'noon'; an hour that could be either half of the day ('las 7', '7:30') is Ambiguous;
+    None when it is not a time."""
     said = FILLER.sub("", plain(text))
     if said in WORDS:
         return WORDS[said]
@@ -134,8 +135,8 @@ def parse_time(text: str) -> int | Ambiguous | None:
         if half == "n":  # 'las 12 de la noche' is midnight, 'las 2 de la noche' is 2 am
             half = "a" if hour == 12 or hour < 5 else "p"
         return (hour % 12 + (12 if half == "p" else 0)) * 60 + minute
-    if match.group(2) is None and "h" not in said and 1 <= hour <= 11 and len(digits) == 1:
-        return Ambiguous(morning=hour * 60, evening=(hour + 12) * 60)
+    if "h" not in said and 1 <= hour <= 11 and len(digits) == 1:  # '07:30' and '19h' are clear
+        return Ambiguous(morning=hour * 60 + minute, evening=(hour + 12) * 60 + minute)
     return hour * 60 + minute
 
 
