@@ -144,6 +144,8 @@ async def test_the_participant_sets_their_own_one_on_one(bot: RunningBot) -> Non
     await bot.tick()
     title = bot.companion.content.clinic.schedule[2].title["en"]
     assert f"{title}, 4:00 PM today" in sam.last.text
+    got = await sam.send("/mydata")  # what is kept about them says it
+    assert f"{en.messages.rights.one_on_one}: Friday, 4:00 PM" in got[0].text
 
     await open_settings(sam, en)
     await sam.tap("My one-on-one day and time")

@@ -252,6 +252,7 @@ class Rights(Strict):
     messages: str
     daily: str
     sessions: str
+    one_on_one: str
     checkin_state: str
     joined: str
     consented: str

@@ -85,6 +85,7 @@ def _about(ctx: TurnContext, words: Rights) -> list[str]:
         (words.messages, words.stopped if p.stopped_at is not None else words.on),
         (words.daily, words.on if ctx.waiting(DAILY) is not None else words.off),
         (words.sessions, fill(words.minutes_before, {"value": str(lead)}) if lead else words.off),
+        (words.one_on_one, _one_on_one(ctx)),
         (words.checkin_state, checkins if p.graduated_on is not None else None),
         (words.joined, _day(p.created_at, zone)),
         (words.consented, _day(p.consented_at, zone)),
@@ -175,6 +176,15 @@ def _planned(ctx: TurnContext, words: Rights) -> list[str]:
     waiting = [j for j in _mine(ctx, ScheduledMessage, ScheduledMessage.due_at)
                if j.status == JobStatus.SCHEDULED]  # fmt: skip
     return [f"{_moment(ctx, j.due_at)}: {getattr(kinds, j.kind, kinds.other)}" for j in waiting]
+
+
+def _one_on_one(ctx: TurnContext) -> str | None:
+    """The day and time the participant set for their one-on-one, if they did."""
+    p = ctx.participant
+    if p.one_on_one_day is None or p.one_on_one_minute is None:
+        return None
+    at = format_time(p.one_on_one_minute, ctx.lang.messages.clock)
+    return f"{ctx.lang.messages.weekdays[p.one_on_one_day]}, {at}"
 
 
 def _moment(ctx: TurnContext, when: datetime) -> str:
