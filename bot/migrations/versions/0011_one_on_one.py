@@ -17,12 +17,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("participant", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("one_on_one_day", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("one_on_one_minute", sa.Integer(), nullable=True))
+    op.add_column("participant", sa.Column("one_on_one_day", sa.Integer(), nullable=True))
+    op.add_column("participant", sa.Column("one_on_one_minute", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("participant", schema=None) as batch_op:
-        batch_op.drop_column("one_on_one_minute")
-        batch_op.drop_column("one_on_one_day")
+    # Plain ALTER TABLE: batch mode would recreate participant under its foreign keys.
+    op.drop_column("participant", "one_on_one_minute")
+    op.drop_column("participant", "one_on_one_day")
