@@ -99,11 +99,25 @@ def content_check(settings: Settings) -> int:
         problems = []
     for warning in content.warnings:
         print(warning)
+    print_reading_level(settings.content_dir, sorted(content.languages))
     if problems:
         raise Fail("\n".join(str(p) for p in problems), 1)
     flows = sum(len(language.flows) for language in content.languages.values())
     print(f"content OK: {len(content.languages)} language(s), {flows} flows")
     return 0
+
+
+def print_reading_level(root: Path, codes: list[str]) -> None:
+    """Texts over the reading level as warnings, and the hardest few, with file:line."""
+    from bot.content import readability  # textstat is only needed for this check
+
+    for code in codes:
+        texts = readability.ranked(root, code)
+        for problem in readability.too_hard(texts, code):
+            print(problem)
+        worst = ", ".join(f"{t.where} ({readability.score(code, t.text)})" for _, t in texts[:3])
+        if worst:
+            print(f"reading level, the hardest '{code}' texts: {worst}")
 
 
 def invite(settings: Settings, label: str) -> int:

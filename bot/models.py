@@ -68,6 +68,10 @@ class Participant(SQLModel, table=True):
     created_at: datetime = _when(nullable=False)
     # Reminders of the clinic's sessions, this many minutes before (None: off).
     session_lead_minutes: int | None = None
+    # Their one-on-one with the counselor, as they set it: weekday (0 is Monday) and minutes
+    # after midnight in the program's time zone; None until they set it.
+    one_on_one_day: int | None = None
+    one_on_one_minute: int | None = None
     # After the program.
     graduated_on: date | None = None
     checkins_paused_until: datetime | None = _when()

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from bot.checkins import store as checkins
+from bot.checkins.schedule import in_quiet_hours, quiet_span
 from bot.checkins.schedule import next_daily as next_daily_at
 from bot.content.schema import Flow, Option, Step
 from bot.engine import callbacks as cb
+from bot.engine import steps
 from bot.engine.context import TurnContext
-from bot.engine.fields import format_time, parse_name, parse_time, parse_timezone
+from bot.engine.fields import (
+    Ambiguous,
+    clock_minutes,
+    format_time,
+    parse_name,
+    parse_time,
+    parse_timezone,
+)
 from bot.engine.navigator import DONE_MARK, Navigator
 from bot.engine.registry import Action, Feature, Job, Tap
 from bot.engine.steps import find_step
@@ -18,6 +27,7 @@ from bot.engine.types import Button, Reply
 from bot.models import ScheduledMessage
 
 LANGUAGE = "g"  # g|code: a language chosen
+TIME = "tm"  # tm|minutes: morning or evening, for an hour typed without saying which
 DAILY = "daily"  # the scheduled kind of the daily reminder
 SETTINGS = "settings"  # the flow of Settings; its list of choices shows their state
 # Actions of the check-in choices, shown only after graduation.
@@ -52,21 +62,52 @@ def preferred_name(nav: Navigator, flow: Flow, step: Step, text: str) -> str | l
 
 
 def timezone(nav: Navigator, flow: Flow, step: Step, text: str) -> str | list[Reply]:
-    zone = parse_timezone(text)
+    """A zone from a button, a place typed in either language, or an IANA name; said back as
+    the place ('Eastern (New York)')."""
+    ctx = nav.ctx
+    labels = [pair for lang in ctx.content.languages.values() for pair in steps.zone_labels(lang)]
+    zone = parse_timezone(text, labels)
     if zone is None:
-        return [nav.ctx.say("timezone_invalid"), *nav.current()]
-    nav.ctx.participant.timezone = zone
-    replan(nav.ctx)
-    return zone
+        return [ctx.say("timezone_invalid"), *nav.current()]
+    ctx.participant.timezone = zone
+    replan(ctx)
+    return ctx.values()["timezone"]
 
 
 def message_time(nav: Navigator, flow: Flow, step: Step, text: str) -> str | list[Reply]:
+    """A time of day; an hour that could be morning or evening is asked about, and a time in
+    the quiet hours becomes their end, said plainly, so the promise is the real time."""
+    ctx = nav.ctx
     minute = parse_time(text)
     if minute is None:
-        return [nav.ctx.say("time_invalid"), *nav.current()]
-    nav.ctx.participant.message_minute = minute
-    replan(nav.ctx)
-    return format_time(minute)
+        return [ctx.say("time_invalid"), *nav.current()]
+    clock = ctx.lang.messages.clock
+    if isinstance(minute, Ambiguous):
+        halves = (minute.morning, minute.evening)
+        rows = (tuple(Button(format_time(m, clock), cb.encode(TIME, m)) for m in halves),)
+        return [Reply(ctx.text_of("time_which"), rows)]
+    quiet = ctx.content.follow_up.quiet_hours
+    if in_quiet_hours(time(minute // 60, minute % 60), quiet):
+        ctx.participant.message_minute = clock_minutes(quiet.end)
+        replan(ctx)
+        later = ctx.say("time_quiet", value=quiet_span(quiet, clock))
+        return [later, *nav.go(flow, steps.following(flow, step))]
+    ctx.participant.message_minute = minute
+    replan(ctx)
+    return format_time(minute, clock)
+
+
+def pick_time(nav: Navigator, minute: str) -> list[Reply]:
+    """A tap on 'morning' or 'evening' after an hour typed alone answers the time step."""
+    flow, step = nav.position()
+    if flow is None or step is None or step.ask != "message_time" or not minute.isdigit():
+        return [nav.ctx.say("stale_button"), *nav.current()]
+    shown = message_time(nav, flow, step, format_time(int(minute)))
+    if not isinstance(shown, str):
+        return shown
+    said = {**nav.ctx.values(), "value": shown}
+    replies = [Reply(steps.fill(step.reply, said))] if step.reply else []
+    return [*replies, *nav.go(flow, steps.following(flow, step))]
 
 
 def language_choice(nav: Navigator) -> list[Reply]:
@@ -154,7 +195,7 @@ def _is_on(ctx: TurnContext, option: Option, does: set[str]) -> bool:
 FEATURE = Feature(
     name="preferences",
     commands={"language": language_choice},
-    buttons={LANGUAGE: Tap(1, set_language)},
+    buttons={LANGUAGE: Tap(1, set_language), TIME: Tap(1, pick_time)},
     actions={"daily_on": Action(daily_on), "daily_off": Action(daily_off)},
     fields={"preferred_name": preferred_name, "timezone": timezone, "message_time": message_time},
     jobs={DAILY: Job(daily)},

@@ -16,6 +16,7 @@ from bot.models import Answer, Completion
 
 MIN_CHART_POINTS = 3  # fewer ratings make no useful picture
 PRACTICE_RATINGS = ("rate_before", "rate_after")
+URGE_FLOW = "practice_urge"  # urge surfing rates the urge itself: a craving rating
 
 
 def show(nav: Navigator) -> list[Reply]:
@@ -51,7 +52,7 @@ def chart(nav: Navigator) -> bytes | None:
         texts.chart_after: [],
     }
     for answer in answers:
-        if answer.flow == "craving":
+        if answer.flow in ("craving", URGE_FLOW):
             lines[texts.chart_craving].append((answer.answered_at, int(answer.value)))
         elif answer.question in PRACTICE_RATINGS:
             name = texts.chart_before if answer.question == "rate_before" else texts.chart_after

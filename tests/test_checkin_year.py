@@ -14,7 +14,7 @@ DAYS = [1, 3, 7, 14, 30, 60, 90, 180, 365]
 # label -> (what they type for their time zone, their message time, the zone, local send time)
 PEOPLE = {
     "ana": ("New York", "6pm", "America/New_York", "18:00"),
-    "ben": ("London", "9:00", "Europe/London", "09:00"),
+    "ben": ("London", "09:00", "Europe/London", "09:00"),
     "cho": ("Sydney", "20:00", "Australia/Sydney", "20:00"),
     "dev": ("Kolkata", "7am", "Asia/Kolkata", "08:00"),  # 7:00 is in quiet hours: 8:00
 }

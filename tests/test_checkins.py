@@ -194,7 +194,7 @@ async def test_pause_stop_change_time_and_resume(bot: RunningBot) -> None:
     await ana.tap("⚙️ Settings")
     await ana.tap("My time zone")
     got = await ana.tap("Pacific (Los Angeles)")
-    assert got[0].text == "Got it: America/Los_Angeles."
+    assert got[0].text == "Got it: Pacific (Los Angeles)."
     month = next(r for r in bot.rows(CheckIn) if r.day == 30)
     assert month.due_at == datetime(2026, 12, 31, 2, 0, tzinfo=UTC)  # 18:00 in Los Angeles
     await ana.tap("Stop check-ins")

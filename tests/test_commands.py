@@ -87,7 +87,7 @@ async def test_menu_items(bot: RunningBot) -> None:
     alex = bot.person()
     await orient(alex)
     got = await alex.tap("📝 My plan")
-    assert "Time zone: America/New_York. Messages at 09:00." in got[0].text
+    assert "Time zone: Eastern (New York). Messages at 9:00 AM." in got[0].text
     assert "Support groups:\nNothing here yet." in got[0].text
     got = await alex.tap("Menu")
     got = await alex.tap("⚙️ Settings")

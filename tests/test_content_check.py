@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -67,7 +68,15 @@ CASES = [
      "'texts.carry_off' is not a known field here; check the spelling"),
     ("en/flows/settings.yaml", "    ask: timezone", f"    ask: zone {MARK}",
      "step 'timezone' asks for 'zone', which the bot does not know: use one of message_time, "
-     "note, plan_item, preferred_name, timezone"),
+     "note, one_on_one_day, one_on_one_time, plan_item, preferred_name, timezone"),
+    ("en/flows/consent.yaml", "      - label: Not now", f"      - label: No {MARK}",
+     "'steps.3.options.1.label' should be text, but YAML reads No without quotes as true or "
+     'false: put it in quotes, like "No"'),
+    ("en/flows/consent.yaml", "\n    text: |-\n      Your privacy",
+     f"\n   text: |- {MARK}\n      Your privacy",
+     "YAML syntax: expected <block end>, but found '<block mapping start>' (while parsing a block "
+     "collection); check the spaces at the start of this line: they should line up with the lines "
+     "of the same level above it"),
 ]  # fmt: skip
 
 
@@ -178,6 +187,8 @@ def test_check_command_exit_codes(tmp_path: Path) -> None:
     )  # fmt: skip
     assert good.returncode == 0, good.stderr
     assert good.stdout.strip().endswith("content OK: 2 language(s), 60 flows")
+    # The reading level is checked too: the hardest texts are named with file and line.
+    assert re.search(r"the hardest 'es' texts: content/\S+\.yaml:\d+ \(ease ", good.stdout)
 
 
 def test_unknown_action(tmp_path: Path) -> None:
@@ -189,7 +200,7 @@ def test_unknown_action(tmp_path: Path) -> None:
         load_content(content, NEEDS)
     line = marked_line(content, "en/flows/settings.yaml")
     assert [str(p) for p in caught.value.problems] == [
-        f"content/en/flows/settings.yaml:{line}: option 7 of step 'choose' does 'daily_onn', "
+        f"content/en/flows/settings.yaml:{line}: option 8 of step 'choose' does 'daily_onn', "
         "which the bot does not know: use one of " + ", ".join(sorted(NEEDS.actions))
     ]
 

@@ -16,7 +16,7 @@ async def test_daily_reminder_on_and_off(bot: RunningBot) -> None:
     await orient(sam)  # New York, 9 am
     await sam.tap("⚙️ Settings")
     got = await sam.tap("Daily reminder on")
-    assert got[0].text.startswith("Okay. I'll send you a short reminder every day at 09:00.")
+    assert got[0].text.startswith("Okay. I'll send you a short reminder every day at 9:00 AM.")
     first = bot.due("daily")
     assert first == datetime(2026, 11, 28, 14, 0, tzinfo=UTC)  # 9:00 in New York
     bot.clock.now = first - timedelta(minutes=1)
@@ -82,7 +82,7 @@ async def test_session_reminders_and_a_reflection_after(bot: RunningBot) -> None
     bot.clock.now = saturday
     await bot.tick()
     assert sam.last.text == (
-        "Hi Sam, a reminder: Group therapy and family education, 10:00 today. See you there!"
+        "Hi Sam, a reminder: Group therapy and family education, 10:00 AM today. See you there!"
     )
     assert bot.due("reflection") == datetime(2026, 11, 28, 18, 0, tzinfo=UTC)  # it ends 13:00
     assert bot.due("session_reminder") == datetime(2026, 11, 30, 22, 0, tzinfo=UTC)  # Monday

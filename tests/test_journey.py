@@ -56,9 +56,9 @@ async def test_consent_then_orientation_then_menu(bot: RunningBot) -> None:
     assert got[0].text.startswith("Yes.")
     assert "time zone" in got[1].text
     got = await alex.send("chicago")
-    assert got[0].text == "Got it: America/Chicago."
-    got = await alex.tap("Evening (18:00)")
-    assert got[0].text == "Okay, I'll aim for 18:00."
+    assert got[0].text == "Got it: Central (Chicago)."
+    got = await alex.tap("Evening (6:00 PM)")
+    assert got[0].text == "Okay, I'll aim for 6:00 PM."
     assert "You did it, Sam!" in got[1].text
     got = await alex.tap("Finish ✔")
     assert got[0].text == "What would you like to do, Sam?"

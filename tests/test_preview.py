@@ -27,7 +27,7 @@ def test_preview_walks_to_the_menu_and_remembers(settings: Settings) -> None:
     screen = out.getvalue()
     assert "[1] Yes, I agree" in screen
     assert "Nice to meet you, Sam!" in screen
-    assert "Got it: America/Denver." in screen
+    assert "Got it: Mountain (Denver)." in screen
     assert "You did it, Sam!" in screen
     assert screen.rstrip().endswith("Bye for now.")
     assert "What would you like to do, Sam?\n  [1] 📚 Lessons" in screen

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from bot.__main__ import main
 from bot.config import Settings, SettingsError
 from bot.content.schema import Rights
+from bot.engine.fields import format_time
 from bot.engine.steps import fill
 from bot.models import (
     Alert,
@@ -83,8 +84,8 @@ async def test_mydata_shows_what_is_stored_in_the_persons_language(bot: RunningB
         f"{words.telegram_id}: 300",
         f"{words.label}: ana",
         f"{words.name}: Ana",
-        f"{words.timezone}: America/New_York",
-        f"{words.time}: 18:00",
+        f"{words.timezone}: Eastern (New York)",
+        f"{words.time}: 6:00 PM",
         f"{words.consented}: 2026-11-27",
         "2026-11-27: " + fill(words.finished, {"value": "Getting to know the program"}),
         "2026-11-27: Crisis words in a message. Open",
@@ -96,7 +97,9 @@ async def test_mydata_shows_what_is_stored_in_the_persons_language(bot: RunningB
     answers = bot.rows(Answer)
     assert answers and all(f"{a.question}: {a.value}" in text for a in answers)
     [resend] = [j for j in bot.rows(ScheduledMessage) if j.status == "scheduled"]
-    planned = f"• {resend.due_at.astimezone(NEW_YORK):%Y-%m-%d %H:%M}: {words.planned_kinds.alert}"
+    local = resend.due_at.astimezone(NEW_YORK)
+    at = f"{local:%Y-%m-%d} {format_time(local.hour * 60 + local.minute, 12)}"
+    planned = f"• {at}: {words.planned_kinds.alert}"
     assert planned in text
     assert str(ADMIN) not in text  # the role, never who
 

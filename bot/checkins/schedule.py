@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.content.schema import FollowUp, QuietHours
+from bot.engine.fields import clock_minutes, format_time
 
 
 def clock(text: str) -> time:
@@ -18,6 +19,12 @@ def in_quiet_hours(local: time, quiet: QuietHours) -> bool:
     if start <= end:
         return start <= local < end
     return local >= start or local < end  # quiet hours across midnight
+
+
+def quiet_span(quiet: QuietHours, clock_hours: int) -> str:
+    """The quiet hours as a reader's clock shows them: '9:00 PM - 8:00 AM'."""
+    start, end = (format_time(clock_minutes(at), clock_hours) for at in (quiet.start, quiet.end))
+    return f"{start} - {end}"
 
 
 def local_moment(day: date, at: time, zone: ZoneInfo) -> datetime:

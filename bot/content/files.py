@@ -29,6 +29,15 @@ PLAIN = {
     "greater_than_equal": "is too small",
     "less_than_equal": "is too big",
 }
+# Errors whose context began at an unclosed bracket or quote: that is the line to fix.
+OPENED = ("flow sequence", "flow mapping", "quoted scalar")
+# YAML's own words for an indentation that does not line up.
+INDENTATION = (
+    "expected <block end>",
+    "mapping values are not allowed",
+    "could not find expected ':'",
+)
+BOOL = "tag:yaml.org,2002:bool"
 
 
 @dataclass(frozen=True)
@@ -66,8 +75,8 @@ class YamlFile:
         # The declared version, plus a fingerprint that changes with any edit.
         self.version = f"{declared}+{hashlib.sha256(raw).hexdigest()[:8]}"
 
-    def line(self, *path: str | int) -> int:
-        """The line of the value at path, or of the nearest parent that exists."""
+    def nearest(self, *path: str | int) -> tuple[yaml.Node | None, bool]:
+        """The node at path, or of the nearest parent that exists; and whether it is exact."""
         node = self.node
         for key in path:
             child = None
@@ -76,9 +85,21 @@ class YamlFile:
             elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
                 child = node.value[key] if key < len(node.value) else None
             if child is None:
-                break
+                return node, False
             node = child
+        return node, True
+
+    def line(self, *path: str | int) -> int:
+        """The line of the value at path, or of the nearest parent that exists."""
+        node, _ = self.nearest(*path)
         return (node.start_mark.line + 1) if node is not None else 1
+
+    def unquoted_bool(self, *path: str | int) -> str | None:
+        """The word as written ('No', 'yes', 'Off') where YAML read true or false."""
+        node, exact = self.nearest(*path)
+        if exact and isinstance(node, yaml.ScalarNode) and node.tag == BOOL and not node.style:
+            return str(node.value)
+        return None
 
     def problem(self, message: str, *path: str | int, warning: bool = False) -> Problem:
         return Problem(self.name, self.line(*path), message, warning)
@@ -98,11 +119,18 @@ def open_yaml(root: Path, path: Path, problems: list[Problem]) -> YamlFile | Non
     except UnicodeDecodeError:
         problems.append(Problem(display_name(root, path), 1, "save this file as UTF-8 text"))
     except yaml.MarkedYAMLError as exc:
-        # An unclosed bracket or quote is found where it began, not where YAML gave up.
-        mark = exc.context_mark or exc.problem_mark
+        # An unclosed bracket or quote is found where it began, not where YAML gave up; any
+        # other mistake, such as a line indented too little or too much, where it was found.
+        opened = exc.context_mark and any(words in (exc.context or "") for words in OPENED)
+        mark = exc.context_mark if opened else exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         context = f" ({exc.context})" if exc.context else ""
         message = f"YAML syntax: {exc.problem}{context}"
+        if any(words in str(exc.problem) for words in INDENTATION):
+            message += (
+                "; check the spaces at the start of this line: they should line up with the "
+                "lines of the same level above it"
+            )
         problems.append(Problem(display_name(root, path), line, message))
     return None
 
@@ -133,6 +161,11 @@ def parse(file: YamlFile, model: type[M], problems: list[Problem]) -> M | None:
             elif kind == "literal_error":
                 allowed = error.get("ctx", {}).get("expected", "")
                 message = f"'{where}' should be one of {allowed}"
+            elif kind == "string_type" and (word := file.unquoted_bool(*loc)) is not None:
+                message = (
+                    f"'{where}' should be text, but YAML reads {word} without quotes as true "
+                    f'or false: put it in quotes, like "{word}"'
+                )
             else:
                 message = f"'{where}' {PLAIN.get(kind, error['msg'].lower())}"
             problems.append(file.problem(message, *loc))

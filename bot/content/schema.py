@@ -111,6 +111,9 @@ class Texts(Strict):
     name_invalid: str
     timezone_invalid: str
     time_invalid: str
+    time_which: str
+    time_quiet: str
+    day_invalid: str
     remind_when: str
     remind_set: str
     reminder: str
@@ -130,6 +133,7 @@ class Texts(Strict):
     session_reminder: str
     session_reminders_on: str
     session_reminders_off: str
+    session_reminders_quiet: str
     goals_full: str
     goal_nudge: str
     goal_rated: str
@@ -252,6 +256,7 @@ class Rights(Strict):
     messages: str
     daily: str
     sessions: str
+    one_on_one: str
     checkin_state: str
     joined: str
     consented: str
@@ -291,6 +296,7 @@ class Messages(Strict):
 
     version: int = Field(ge=1)
     language_name: str
+    clock: Literal[12, 24] = 24  # how times are written: 18:00 (24) or 6:00 PM (12)
     texts: Texts
     buttons: Buttons
     menu: tuple[MenuItem, ...] = Field(min_length=1)

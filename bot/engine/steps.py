@@ -8,7 +8,7 @@ from bot.content.checks import PLACEHOLDER
 from bot.content.loader import DEFAULT_LANGUAGE, Content, Language
 from bot.content.schema import WEEKDAYS, Flow, Localized, Step
 from bot.engine import callbacks as cb
-from bot.engine.fields import format_time
+from bot.engine.fields import clock_minutes, format_time, zone_name
 from bot.engine.types import Button, Reply
 from bot.models import Participant
 
@@ -24,7 +24,7 @@ def fill(text: str, values: Mapping[str, str]) -> str:
 def values_for(content: Content, language: Language, participant: Participant) -> dict[str, str]:
     """Everything a text may mention about the clinic and the participant."""
     clinic, texts = content.clinic, language.messages.texts
-    minute = participant.message_minute
+    minute, zone, clock = participant.message_minute, participant.timezone, language.messages.clock
 
     def local(text: Localized) -> str:
         return text.get(language.code) or text[DEFAULT_LANGUAGE]
@@ -32,10 +32,15 @@ def values_for(content: Content, language: Language, participant: Participant) -
     def day(name: str) -> str:
         return language.messages.weekdays[WEEKDAYS.index(name)]
 
+    def hours(start: str, end: str) -> str:
+        return (
+            f"{format_time(clock_minutes(start), clock)}-{format_time(clock_minutes(end), clock)}"
+        )
+
     return {
         "name": participant.preferred_name or texts.name_fallback,
-        "timezone": participant.timezone or texts.not_set,
-        "time": format_time(minute) if minute is not None else texts.not_set,
+        "timezone": zone_name(zone, zone_labels(language)) if zone else texts.not_set,
+        "time": format_time(minute, clock) if minute is not None else texts.not_set,
         "language": language.messages.language_name,
         "clinic_name": clinic.name,
         "clinic_phone": clinic.phone,
@@ -43,7 +48,7 @@ def values_for(content: Content, language: Language, participant: Participant) -
         "clinic_hours": local(clinic.hours),
         "program_weeks": str(clinic.program_weeks),
         "schedule": "\n".join(
-            f"• {day(s.day)} {s.start}-{s.end}: {local(s.title)}" for s in clinic.schedule
+            f"• {day(s.day)} {hours(s.start, s.end)}: {local(s.title)}" for s in clinic.schedule
         ),
         "rules": "\n".join(f"• {local(rule)}" for rule in clinic.rules),
         "paperwork": "\n".join(f"☐ {local(item)}" for item in clinic.paperwork),
@@ -51,6 +56,18 @@ def values_for(content: Content, language: Language, participant: Participant) -
             f"• {local(line.name)}: {local(line.how)}" for line in clinic.crisis_lines
         ),
     }
+
+
+def zone_labels(language: Language) -> list[tuple[str, str]]:
+    """The time zone buttons of the content, as (label, zone): how places are named."""
+    return [
+        (option.label, option.value)
+        for flow in language.flows.values()
+        for step in flow.steps
+        if step.ask == "timezone"
+        for option in step.options
+        if option.value
+    ]
 
 
 def carry_on_row(language: Language) -> tuple[tuple[Button, ...], ...]:

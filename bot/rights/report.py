@@ -38,7 +38,6 @@ M = TypeVar(
     "M", Alert, Answer, Bookmark, CheckIn, Completion, ConsentRecord, PlanItem, ScheduledMessage
 )
 SUB = "  "  # a line that belongs to the one above it
-CLOCK = "%Y-%m-%d %H:%M"
 
 
 def report(ctx: TurnContext) -> str:
@@ -75,17 +74,18 @@ def _about(ctx: TurnContext, words: Rights) -> list[str]:
         checkins = words.stopped
     elif p.checkins_paused_until is not None and p.checkins_paused_until > ctx.now:
         checkins = fill(words.paused_until, {"value": _day(p.checkins_paused_until, zone)})
-    lead = p.session_lead_minutes
+    lead, shown = p.session_lead_minutes, ctx.values()
     rows: list[tuple[str, str | int | None]] = [
         (words.telegram_id, p.telegram_id),
         (words.label, p.label),
         (words.name, p.preferred_name or unset),
         (words.language, language.messages.language_name if language else unset),
-        (words.timezone, p.timezone or unset),
-        (words.time, format_time(p.message_minute) if p.message_minute is not None else unset),
+        (words.timezone, shown["timezone"]),
+        (words.time, shown["time"]),
         (words.messages, words.stopped if p.stopped_at is not None else words.on),
         (words.daily, words.on if ctx.waiting(DAILY) is not None else words.off),
         (words.sessions, fill(words.minutes_before, {"value": str(lead)}) if lead else words.off),
+        (words.one_on_one, _one_on_one(ctx)),
         (words.checkin_state, checkins if p.graduated_on is not None else None),
         (words.joined, _day(p.created_at, zone)),
         (words.consented, _day(p.consented_at, zone)),
@@ -175,10 +175,24 @@ def _planned(ctx: TurnContext, words: Rights) -> list[str]:
     kinds = words.planned_kinds
     waiting = [j for j in _mine(ctx, ScheduledMessage, ScheduledMessage.due_at)
                if j.status == JobStatus.SCHEDULED]  # fmt: skip
-    return [
-        f"{j.due_at.astimezone(ctx.zone()):{CLOCK}}: {getattr(kinds, j.kind, kinds.other)}"
-        for j in waiting
-    ]
+    return [f"{_moment(ctx, j.due_at)}: {getattr(kinds, j.kind, kinds.other)}" for j in waiting]
+
+
+def _one_on_one(ctx: TurnContext) -> str | None:
+    """The day and time the participant set for their one-on-one, if they did."""
+    p = ctx.participant
+    if p.one_on_one_day is None or p.one_on_one_minute is None:
+        return None
+    at = format_time(p.one_on_one_minute, ctx.lang.messages.clock)
+    return f"{ctx.lang.messages.weekdays[p.one_on_one_day]}, {at}"
+
+
+def _moment(ctx: TurnContext, when: datetime) -> str:
+    """A date and time in the participant's zone, on their language's clock."""
+    local = when.astimezone(ctx.zone())
+    return (
+        f"{local:%Y-%m-%d} {format_time(local.hour * 60 + local.minute, ctx.lang.messages.clock)}"
+    )
 
 
 def _views(ctx: TurnContext, words: Rights) -> list[str]:

@@ -1,0 +1,27 @@
+"""one-on-one day and time, set by the participant
+
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-12-02
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0011"
+down_revision: str | None = "0010"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.add_column("participant", sa.Column("one_on_one_day", sa.Integer(), nullable=True))
+    op.add_column("participant", sa.Column("one_on_one_minute", sa.Integer(), nullable=True))
+
+
+def downgrade() -> None:
+    # Plain ALTER TABLE: batch mode would recreate participant under its foreign keys.
+    op.drop_column("participant", "one_on_one_minute")
+    op.drop_column("participant", "one_on_one_day")
