@@ -118,4 +118,4 @@ def ratings_since(
     )
 
 
-FEATURE = Feature(name="progress", commands={"progress": show})
+FEATURE = Feature(name="progress", commands={"progress": show}, targets={"progress": show})

@@ -102,6 +102,7 @@ class Texts(Strict):
     resumed: str
     paused_reply: str
     stale_button: str
+    stale_tap: str  # a brief notice on a tapped button that is done
     unknown_button: str
     use_buttons: str
     not_text: str
@@ -123,6 +124,7 @@ class Texts(Strict):
     invite_expired: str
     plan: str
     plan_nothing_yet: str
+    plan_more: str
     daily: str
     session_reminder: str
     session_reminders_on: str

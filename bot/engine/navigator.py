@@ -22,6 +22,7 @@ REMIND = "remind"  # the scheduled kind of "remind me later"
 
 Target = Callable[["Navigator"], list[Reply]]
 FinishHook = Callable[["Navigator"], None]
+Held = Callable[["Navigator", str], frozenset[str]]  # the labels a plan section holds
 
 
 class Navigator:
@@ -33,10 +34,12 @@ class Navigator:
         *,
         targets: Mapping[str, Target],
         on_finish: Mapping[str, FinishHook],
+        held: Held | None = None,
     ) -> None:
         self.ctx = ctx
         self._targets = targets
         self._on_finish = on_finish
+        self._held = held
 
     def position(self) -> tuple[Flow | None, Step | None]:
         p = self.ctx.participant
@@ -115,10 +118,23 @@ class Navigator:
             suggested = next((i for i, target in targets if target not in done), None)
             if suggested is not None:
                 marks[suggested] = NEXT_MARK
+        marks |= {i: DONE_MARK for i in self.picked(step)}
         return steps.render(
             flow, step, self.ctx.lang, self.ctx.values(), can_go_back=bool(self.trail()),
             marks=marks,
         )  # fmt: skip
+
+    def picked(self, step: Step) -> list[int]:
+        """The options of a multi-select step already in the participant's plan."""
+        toggles = steps.toggles(step)
+        if not toggles or self._held is None:
+            return []
+        held = {s: self._held(self, s) for s in {o.save for o in toggles if o.save}}
+        return [
+            i
+            for i, o in enumerate(step.options)
+            if o in toggles and o.save and o.label in held[o.save]
+        ]
 
     def go(self, flow: Flow | None, target: str) -> list[Reply]:
         """Follow a link: a step of this flow, another flow, a feature's page, or the end."""
