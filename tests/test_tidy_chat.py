@@ -204,3 +204,13 @@ async def test_the_menu_offers_progress_and_crisis_help_even_without_the_databas
         lock.execute("COMMIT")
         lock.close()
     assert bot.rows(Alert) == []  # asking for the lines is not a flag
+
+
+async def test_a_card_that_cannot_be_edited_comes_anew(bot: RunningBot) -> None:
+    alex = bot.person()
+    await alex.send("/start")
+    card = alex.last_with_buttons()
+    got = await alex.tap_data(card.data_for(NEXT))  # on a message Telegram will not edit
+    assert len(got) == 1 and got[0].message_id != card.message_id
+    assert got[0].text.startswith(step(bot, "consent", "what_i_am").text.split("{")[0])
+    assert bot.telegram.live_keyboards(alex.chat_id) == 1  # the old card lost its buttons
