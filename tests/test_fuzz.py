@@ -74,13 +74,15 @@ def with_buttons(person: Person) -> list[Sent]:
 
 
 async def tap(world: World, person: Person, data: str, on: Sent) -> tuple[list[Sent], bool]:
-    """A tap is answered by messages, or by a brief notice alone (a button that is done), or,
-    on a card already showing where the person is, by nothing (the second of a double tap)."""
+    """A tap is answered by messages, or by a brief notice alone (a button that is done), or
+    by nothing when the second of a double tap finds its answer already in place: the card
+    moved on, or "I'll remind you" where the choices were."""
     notices = len(world.bot.telegram.notices)
     got = await person.tap_data(data, on=on)
     noticed = len(world.bot.telegram.notices) > notices
-    live = any(s.message_id == on.message_id and s.buttons for s in person.inbox())
-    return got, not (noticed or (live and not got))
+    now = next((s for s in person.inbox() if s.message_id == on.message_id), None)
+    in_place = now is not None and (bool(now.buttons) or now.text != on.text)
+    return got, not (noticed or (in_place and not got))
 
 
 async def act(world: World, who: int, event: tuple[Any, ...]) -> tuple[list[Sent], bool]:

@@ -164,14 +164,20 @@ class Front:
         """Send a turn's answer in a private chat so that only the newest message has live
         buttons: a card moving on replaces the tapped message, finished ones lose theirs."""
         done, notice, sent = [tapped] if tapped is not None else [], None, False
+        bare: list[int] = []  # the tapped message, edited to show a reply without buttons
         try:
             for reply in replies:
                 if reply.notice:
                     notice = reply.text
-                elif reply.replace and done and await edit(context, chat_id, done[0], reply):
+                elif (
+                    reply.replace and done and not bare and done[0] not in shown
+                    and await edit(context, chat_id, done[0], reply)
+                ):  # fmt: skip
                     # The tapped message shows the reply now, its buttons with it.
-                    shown += done if reply.buttons else []
-                    done.clear()
+                    if reply.buttons:
+                        shown += done
+                    else:
+                        bare += done
                 else:
                     message = await send(context, chat_id, reply)
                     shown += [message.message_id] if reply.buttons else []
@@ -183,7 +189,7 @@ class Front:
             gone = await asyncio.to_thread(
                 self.companion.tidy, chat_id, shown=shown, done=done, stale=stale, answered=sent
             )
-            await strip(context, chat_id, gone)
+            await strip(context, chat_id, [i for i in gone if i not in bare])
         # A second tap on a card that has already moved on needs no word.
         return notice if tapped in gone else None
 
