@@ -15,6 +15,7 @@ from bot.engine.types import Reply
 from bot.models import ScheduledMessage
 
 HELP = "help"
+CRISIS = "crisis"  # the menu's "Crisis help"; the crisis screen answers it before any turn
 MAX_NOTE = 200
 LATE = timedelta(hours=1)  # a paced step this late (the bot was down, or /stop) is not sent
 
@@ -126,7 +127,11 @@ FEATURE = Feature(
         "stop_messages": Action(lambda nav, flow, option: stop(nav), halts=True),
     },
     fields={"note": note},
-    targets={MENU: lambda nav: nav.menu(), HELP: help_},
+    targets={
+        MENU: lambda nav: nav.menu(),
+        HELP: help_,
+        CRISIS: lambda nav: [nav.ctx.say("crisis", carry_on=True)],
+    },
     on_finish={ORIENTATION: oriented},
     jobs={
         REMIND: Job(reminder, cancel_on_reply=True),

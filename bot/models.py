@@ -81,6 +81,10 @@ class Participant(SQLModel, table=True):
     # Their data was deleted (/delete or the retention purge): the row keeps only its id, for
     # the audit log, and telegram_id is minus the id, so the person can start again anew.
     erased_at: datetime | None = _when()
+    # A tidy chat: the bot's messages whose buttons still work (message ids, newest last),
+    # and whether the last answer was committed but not yet confirmed sent.
+    keyboards: str | None = Field(default=None, max_length=256)
+    unsent: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class Invite(SQLModel, table=True):

@@ -119,4 +119,4 @@ def ratings_since(
     )
 
 
-FEATURE = Feature(name="progress", commands={"progress": show})
+FEATURE = Feature(name="progress", commands={"progress": show}, targets={"progress": show})

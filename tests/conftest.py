@@ -16,6 +16,7 @@ from sqlmodel import Session, SQLModel, select
 from telegram.ext import CallbackContext
 
 from bot.config import Settings, database_url
+from bot.content.schema import Texts
 from bot.crypto import new_key
 from bot.db import create_engine, migrate, session_factory
 from bot.engine.companion import Companion, build_companion
@@ -38,6 +39,10 @@ class RunningBot:
 
     def person(self, user_id: int = 4242, language_code: str = "en") -> Person:
         return Person(self.app, self.telegram, user_id, language_code)
+
+    def texts(self, language: str = "en") -> Texts:
+        """The participant texts of a language, as the content files say them."""
+        return self.companion.content.language(language).messages.texts
 
     def in_staff_group(self, user_id: int) -> Person:
         """Someone writing in the clinic's staff group."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,11 @@ from telegram.request import BaseRequest, RequestData
 from bot.telegram.app import App
 
 BOT_ID = 777000
+TEXT_LIMIT = 4096
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup "
+    "are exactly the same as a current content and reply markup of the message"
+)
 TOKEN = f"{BOT_ID}:TESTTOKEN-abcdefghijklmnopqrstuvwxyz"
 
 
@@ -26,6 +32,7 @@ class Sent:
     buttons: list[list[tuple[str, str]]] = field(default_factory=list)
     photo: bytes | None = None  # a picture's bytes; its caption is the text
     document: tuple[str, bytes] | None = None  # a file's name and bytes; its caption is the text
+    message_id: int = 0
 
     @property
     def labels(self) -> list[str]:
@@ -47,7 +54,11 @@ class FakeTelegram(BaseRequest):
     """Answers Bot API calls the way Telegram does, and keeps what the bot sent."""
 
     def __init__(self) -> None:
-        self.sent: list[Sent] = []
+        self.sent: list[Sent] = []  # every message as the person sees it now (edits applied)
+        # Each message as it was when sent, and again as each edit showed it.
+        self.shown: list[Sent] = []
+        self.edits: list[dict[str, Any]] = []  # every accepted edit's parameters
+        self.notices: list[str] = []  # brief notices shown on taps
         self.commands: list[dict[str, Any]] = []  # every setMyCommands call's parameters
         self.calls: list[str] = []  # every URL the bot called
         self.blocked: set[int] = set()
@@ -102,10 +113,15 @@ class FakeTelegram(BaseRequest):
             assert isinstance(content, bytes)
             caption = str(params.get("caption", ""))
             chat_id = int(str(params["chat_id"]))
-            self.sent.append(Sent(chat_id, caption, document=(str(name), bytes(content))))
+            self._message_id += 1
+            document = Sent(chat_id, caption, document=(str(name), bytes(content)))
+            document.message_id = self._message_id
+            self.sent.append(document)
+            self.shown.append(dataclasses.replace(document))
             return self._ok(
-                {"message_id": 1, "date": 0, "chat": {"id": chat_id, "type": "private"}}
-            )
+                {"message_id": self._message_id, "date": 0,
+                 "chat": {"id": chat_id, "type": "private"}}
+            )  # fmt: skip
         if api_method == "setMyCommands":
             self.commands.append(params)
             return self._ok(True)
@@ -125,10 +141,15 @@ class FakeTelegram(BaseRequest):
             if trouble == "bad":
                 return _error(400, "Bad Request: chat not found")
             text = str(params["text"])
-            assert len(text) <= 4096, "Telegram refuses messages over 4096 characters"
+            if len(text) > TEXT_LIMIT:
+                return _error(400, "Bad Request: message is too long")
             return self._record(chat_id, text, params)
+        if api_method in {"editMessageText", "editMessageReplyMarkup"}:
+            return self._edit(api_method, params)
         if api_method == "answerCallbackQuery" and self.stale_queries:
             return _error(400, "Bad Request: query is too old and response timeout expired")
+        if api_method == "answerCallbackQuery" and params.get("text"):
+            self.notices.append(str(params["text"]))
         if api_method in {"answerCallbackQuery", "deleteWebhook"}:
             return self._ok(True)
         raise AssertionError(f"the fake Bot API does not know {api_method}")
@@ -139,24 +160,45 @@ class FakeTelegram(BaseRequest):
         markup = params.get("reply_markup") or {}
         if isinstance(markup, str):  # sent as a form field with a file upload
             markup = json.loads(markup)
-        assert isinstance(markup, dict)
-        buttons = [
-            [(b["text"], b["callback_data"]) for b in row]
-            for row in markup.get("inline_keyboard", [])
-        ]
-        for row in buttons:
-            for _, data in row:
-                assert len(data.encode()) <= 64, "Telegram refuses callback data over 64 bytes"
-        self.sent.append(Sent(chat_id, text, buttons, photo))
+        buttons = _buttons(markup)
         self._message_id += 1
-        return self._ok(
-            {
-                "message_id": self._message_id,
-                "date": int(datetime.now(UTC).timestamp()),
-                "chat": {"id": chat_id, "type": "private"},
-                "text": text,
-            }
+        message = Sent(chat_id, text, buttons, photo, message_id=self._message_id)
+        self.sent.append(message)
+        self.shown.append(dataclasses.replace(message))
+        return self._ok(self._message(message))
+
+    def _edit(self, api_method: str, params: dict[str, Any]) -> tuple[int, bytes]:
+        """Change a message the bot sent, refusing what Telegram refuses."""
+        chat_id, message_id = int(str(params["chat_id"])), int(str(params["message_id"]))
+        message = next(
+            (s for s in self.sent if s.chat_id == chat_id and s.message_id == message_id), None
         )
+        if message is None:
+            return _error(400, "Bad Request: message to edit not found")
+        text = str(params["text"]) if api_method == "editMessageText" else message.text
+        if len(text) > TEXT_LIMIT:
+            return _error(400, "Bad Request: message is too long")
+        buttons = _buttons(params.get("reply_markup") or {})
+        if (text, buttons) == (message.text, message.buttons):
+            return _error(400, NOT_MODIFIED)
+        self.edits.append(params)
+        message.text, message.buttons = text, buttons
+        if api_method == "editMessageText":  # taking buttons off alone shows nothing new
+            self.shown.append(dataclasses.replace(message))
+        return self._ok(self._message(message))
+
+    @staticmethod
+    def _message(message: Sent) -> dict[str, Any]:
+        return {
+            "message_id": message.message_id,
+            "date": int(datetime.now(UTC).timestamp()),
+            "chat": {"id": message.chat_id, "type": "private"},
+            "text": message.text,
+        }
+
+    def live_keyboards(self, chat_id: int) -> int:
+        """How many messages in the chat still carry buttons one can tap."""
+        return sum(1 for s in self.sent if s.chat_id == chat_id and s.buttons)
 
     @staticmethod
     def _ok(result: Any) -> tuple[int, bytes]:
@@ -164,6 +206,20 @@ class FakeTelegram(BaseRequest):
 
     def texts_to(self, chat_id: int) -> list[str]:
         return [s.text for s in self.sent if s.chat_id == chat_id]
+
+
+def _buttons(markup: Any) -> list[list[tuple[str, str]]]:
+    """An inline keyboard as (label, data) rows, refusing data Telegram refuses."""
+    if isinstance(markup, str):  # sent as a form field with a file upload
+        markup = json.loads(markup)
+    assert isinstance(markup, dict)
+    buttons = [
+        [(b["text"], b["callback_data"]) for b in row] for row in markup.get("inline_keyboard", [])
+    ]
+    for row in buttons:
+        for _, data in row:
+            assert len(data.encode()) <= 64, "Telegram refuses callback data over 64 bytes"
+    return buttons
 
 
 def _error(code: int, description: str, **parameters: Any) -> tuple[int, bytes]:
@@ -213,6 +269,10 @@ class Person:
     def inbox(self) -> list[Sent]:
         return [s for s in self.telegram.sent if s.chat_id == self.chat_id]
 
+    def seen(self) -> list[Sent]:
+        """Everything shown in this chat over time, a card edited in place once per text."""
+        return [s for s in self.telegram.shown if s.chat_id == self.chat_id]
+
     @property
     def last(self) -> Sent:
         return self.inbox()[-1]
@@ -221,18 +281,21 @@ class Person:
         return next(s for s in reversed(self.inbox()) if s.buttons)
 
     async def _deliver(self, payload: dict[str, Any]) -> list[Sent]:
-        before = len(self.inbox())
         Person._update_id += 1
         payload["update_id"] = Person._update_id
         self.last_update = payload
-        await self.app.process_update(Update.de_json(payload, self.app.bot))
-        return self.inbox()[before:]
+        return await self.redeliver_last_update(payload)
 
     async def redeliver_last_update(self, payload: dict[str, Any]) -> list[Sent]:
-        """Telegram sending the same update again, as after a crash before the offset moved."""
-        before = len(self.inbox())
+        """Telegram sending the same update again, as after a crash before the offset moved.
+
+        Returns what the person saw change: new messages, and ones edited to show more than
+        fewer buttons."""
+        before = len(self.telegram.shown)
         await self.app.process_update(Update.de_json(payload, self.app.bot))
-        return self.inbox()[before:]
+        changed = [s for s in self.telegram.shown[before:] if s.chat_id == self.chat_id]
+        latest = {s.message_id: s for s in changed}  # a message edited twice: as it ended
+        return [latest[i] for i in dict.fromkeys(s.message_id for s in changed)]
 
     def _user(self) -> dict[str, Any]:
         return {
@@ -281,7 +344,7 @@ class Person:
     async def tap_data(self, data: str, on: Sent | None = None) -> list[Sent]:
         """Tap a button whose data is given (a forged one, if we like)."""
         message = {
-            "message_id": 1,
+            "message_id": on.message_id if on else 1,
             "date": 0,
             "text": on.text if on else "",
             "chat": self._chat(),

@@ -8,7 +8,7 @@ import pytest
 
 from bot.__main__ import main
 from bot.config import Settings
-from bot.content.schema import Questionnaire
+from bot.content.checkin_schema import Questionnaire
 from bot.engine.steps import fill
 from bot.models import Alert, Answer, CheckIn, PlanItem
 from tests.conftest import RunningBot
@@ -59,12 +59,13 @@ async def test_graduate_command_and_aftercare_plan(
     await ana.tap("Add another group")
     await ana.send("NA at St. Mark's, Mondays")
     await ana.tap("No, next part")
-    got = await ana.tap("A recovery community center")
-    assert got[0].text == "Added to your plan."
+    got = await ana.tap("A recovery community center")  # ticked in place, stored once
+    assert "✓ A recovery community center" in got[0].labels and len(got) == 1
     await ana.tap("Next part")
     await ana.send("Maria 555-0100")
     got = await ana.tap("No, I'm done")
-    assert "Your aftercare plan is saved, Ana" in got[0].text
+    assert got[0].text.endswith("➤ No, I'm done") and not got[0].buttons
+    assert "Your aftercare plan is saved, Ana" in got[1].text
 
     got = await ana.send("/myplan")
     assert "Therapy and counseling:\n• Dr. Lee, Tuesdays at 5 pm" in got[0].text
@@ -101,11 +102,12 @@ async def test_answers_signals_and_scores(bot: RunningBot) -> None:
     assert got[1].text.startswith("(2/7) How strong were your cravings")
     assert got[1].labels == [str(n) for n in range(11)]
     support, craving = got
+    seven = craving.data_for("7")
     got = await ana.tap("Yes, please contact me", on=support)
     assert got[0].text.startswith("Okay. Someone from the clinic will contact you soon.")
     assert got[1].text == craving.text  # the question still open comes back
-    got = await ana.tap("7", on=craving)
-    got = await ana.tap("7", on=craving)  # a second tap on an answered question
+    got = await ana.tap_data(seven, on=got[1])
+    got = await ana.tap_data(seven, on=craving)  # a second tap on an answered question
     assert got[0].text == "You already answered that one. Here is the next question."
     await ana.tap("🙂 Good")
     await ana.tap("1 or 2")
@@ -113,8 +115,9 @@ async def test_answers_signals_and_scores(bot: RunningBot) -> None:
     got = await ana.tap("Not right now")
     got = await ana.send("I want to die some days")  # crisis words inside a check-in
     assert "988" in got[0].text
+    assert bot.telegram.live_keyboards(ana.chat_id) == 1  # the crisis lines' own
     got = await ana.tap("Carry on")  # back to the check-in, not the aftercare plan
-    assert got[0].text == f"(7/7) {first.questions[6].text}"
+    assert got[-1].text == f"(7/7) {first.questions[6].text}"
     got = await ana.tap("Skip")
     assert got[0].text.startswith("Thank you, Ana. Your answers are saved")
     [day_one] = [r for r in bot.rows(CheckIn) if r.day == 1]
@@ -161,14 +164,17 @@ async def test_half_answered_then_reminded_then_missed(bot: RunningBot) -> None:
     await ana.tap("No")
     await bot.run_until(DAY_ONE + timedelta(hours=24))
     question = ana.last
+    late = question.data_for("3")
     assert question.text.startswith("Hi Ana, your check-in is still open.")
     assert "\n\n(2/7) How strong were your cravings" in question.text
     await bot.run_until(DAY_ONE + timedelta(hours=73))
     [day_one] = [r for r in bot.rows(CheckIn) if r.day == 1]
     assert (day_one.status, day_one.note) == ("missed", "no answer")
     assert [a.question for a in bot.rows(Answer) if a.checkin_id == day_one.id] == ["use"]
-    # A late answer is still welcome, and completes the check-in.
-    await ana.tap("3", on=question)
+    # Newer check-ins took the buttons off; a late tap (sent before that) is still welcome,
+    # and completes the check-in.
+    assert not question.buttons
+    await ana.tap_data(late, on=question)
     await answer_checkin(ana)
     [day_one] = [r for r in bot.rows(CheckIn) if r.day == 1]
     assert day_one.status == "answered"
@@ -180,7 +186,7 @@ async def test_pause_stop_change_time_and_resume(bot: RunningBot) -> None:
     await ana.tap("⚙️ Settings")
     got = await ana.tap("Pause check-ins for 2 weeks")
     assert (
-        got[0].text
+        got[1].text
         == "Okay. I'll pause check-ins for 14 days. Send /start any time to turn them back on."
     )
     await bot.run_until(DAY_ONE + timedelta(days=14))
@@ -194,7 +200,8 @@ async def test_pause_stop_change_time_and_resume(bot: RunningBot) -> None:
     await ana.tap("⚙️ Settings")
     await ana.tap("My time zone")
     got = await ana.tap("Pacific (Los Angeles)")
-    assert got[0].text == "Got it: Pacific (Los Angeles)."
+    assert got[0].text.endswith("➤ Pacific (Los Angeles)")
+    assert got[1].text == "Got it: Pacific (Los Angeles)."
     month = next(r for r in bot.rows(CheckIn) if r.day == 30)
     assert month.due_at == datetime(2026, 12, 31, 2, 0, tzinfo=UTC)  # 18:00 in Los Angeles
     await ana.tap("Stop check-ins")
@@ -210,7 +217,7 @@ async def test_pause_stop_change_time_and_resume(bot: RunningBot) -> None:
     assert got[-1].text == fill(ask.text, {"name": "Ana"})
     assert bot.participant(ana.user_id).checkins_stopped_at is not None
     got = await ana.tap("Yes, turn them on")
-    assert got[0].text == ask.options[0].reply
+    assert got[1].text == ask.options[0].reply
     await bot.run_until(DAY_ONE + timedelta(days=59, hours=3))
     sixty = next(r for r in bot.rows(CheckIn) if r.day == 60)
     assert sixty.status == "sent"

@@ -62,8 +62,8 @@ CASES = [
     ("en/flows/consent.yaml", "    text: Is it okay", f"    text: {'a' * 4100} {MARK}",
      "this text has 4100 characters; Telegram allows 4096"),
     ("en/messages.yaml", '"flow:lessons"}', f'"flow:lesons"}} {MARK}',
-     "menu item 'lessons' goes to 'flow:lesons', which does not exist: use help, menu, plan or "
-     "flow:<flow id>"),
+     "menu item 'lessons' goes to 'flow:lesons', which does not exist: use crisis, help, menu, "
+     "plan, progress or flow:<flow id>"),
     ("en/messages.yaml", "  carry_on:", f"  carry_off: Later {MARK}\n  carry_on:",
      "'texts.carry_off' is not a known field here; check the spelling"),
     ("en/flows/settings.yaml", "    ask: timezone", f"    ask: zone {MARK}",

@@ -21,17 +21,18 @@ async def test_ride_out_a_craving_with_a_check_back(bot: RunningBot) -> None:
     assert got[0].text.startswith("I'm here with you, Sam. How strong is the craving right now?")
     assert got[0].labels == SCALE
     got = await sam.tap("9")  # high: the clinic can be told
-    assert got[0].text.startswith("That sounds really hard.")
+    assert got[0].text.endswith("➤ 9") and not got[0].buttons  # the rating stays, answered
+    assert got[1].text.startswith("That sounds really hard.")
     got = await sam.tap("Yes, tell the clinic")
-    assert got[0].text.startswith("Okay, I let the clinic know.")
+    assert got[1].text.startswith("Okay, I let the clinic know.")
     assert [a.kind for a in bot.rows(Alert)] == ["help_request"]
     await sam.tap("Next ▶")
     await sam.tap("Play the tape through")
     await sam.tap("Next ▶")
     got = await sam.tap("Hungry")
-    assert got[0].text.startswith("Eat something")
-    assert got[1].text.startswith("I'll check back in 15 minutes")
-    assert got[1].labels == ["Menu"]  # the check-back keeps its time
+    assert got[1].text.startswith("Eat something")
+    assert got[2].text.startswith("I'll check back in 15 minutes")
+    assert got[2].labels == ["Menu"]  # the check-back keeps its time
 
     bot.clock.advance(minutes=14)
     await bot.tick()
@@ -40,7 +41,7 @@ async def test_ride_out_a_craving_with_a_check_back(bot: RunningBot) -> None:
     await bot.tick()
     assert sam.last.text.startswith("It's been 15 minutes, Sam. How strong is the craving now?")
     got = await sam.tap("3")
-    assert got[0].text.startswith("If the urge feels too big")
+    assert got[1].text.startswith("If the urge feels too big")
     ratings = [(a.question, a.value) for a in bot.rows(Answer) if a.flow == "craving"]
     assert ratings == [("rate", "9"), ("checkback", "3")]
 
@@ -71,7 +72,7 @@ async def test_a_paced_practice_with_ratings_before_and_after(bot: RunningBot) -
     got = await sam.tap("🧘 Mindfulness")
     assert len(got[0].labels) == 8  # six practices, ideas to move and create, the way back
     got = await sam.tap("👉 SOBER breathing space (3 min)")
-    assert got[0].text.startswith("Before we start, Sam: how stressed")
+    assert got[1].text.startswith("Before we start, Sam: how stressed")
     await sam.tap("7")
     while True:
         screen = sam.last_with_buttons()
@@ -84,7 +85,7 @@ async def test_a_paced_practice_with_ratings_before_and_after(bot: RunningBot) -
     while not sam.last.text.startswith("How do you feel now?"):
         await sam.tap("Next ▶")
     got = await sam.tap("3")
-    assert got[0].text == "Thank you for taking this time for yourself."
+    assert got[1].text == "Thank you for taking this time for yourself."
     await sam.tap("Finish ✔")
     ratings = [(a.question, a.value) for a in bot.rows(Answer) if a.flow == "practice_sober"]
     assert ratings == [("rate_before", "7"), ("rate_after", "3")]
@@ -100,14 +101,14 @@ async def test_a_third_craving_in_a_day_offers_to_tell_the_clinic(bot: RunningBo
         await sam.tap("🌊 I'm having a craving")
         got = await sam.tap("3")  # not high, but the third time today
         bot.clock.advance(hours=2)
-    assert got[0].text.startswith("That sounds really hard.")
+    assert got[1].text.startswith("That sounds really hard.")
     await sam.tap("Not now")
     assert bot.rows(Alert) == []
     bot.clock.advance(days=1)
     await sam.send("/menu")
     await sam.tap("🌊 I'm having a craving")
     got = await sam.tap("3")
-    assert got[0].text.startswith("I'm glad you came here")
+    assert got[1].text.startswith("I'm glad you came here")
 
 
 async def test_progress_chart_after_a_few_ratings(bot: RunningBot) -> None:
@@ -223,7 +224,7 @@ async def test_a_lesson_left_for_the_check_back_waits_for_its_bookmark(bot: Runn
     await sam.tap("Finish ✔")
     await sam.tap("📚 Lessons")
     got = await sam.tap(first)
-    assert got[0].text == second[0].text  # the lesson opens where it was left
+    assert got[1].text == second[0].text  # the lesson opens where it was left
 
 
 async def test_calling_someone_shows_the_people_steps_and_reasons_of_ones_plan(
@@ -250,10 +251,10 @@ async def test_calling_someone_shows_the_people_steps_and_reasons_of_ones_plan(
         f"{sections.people}:\n• Maria 555-0100\n\n{sections.coping}:\n• Walk the dog\n\n"
         f"{sections.reasons}:\n• My kids"
     )
-    assert got[0].text == fill(texts(bot).plan_support, {"name": "Sam", "plan_items": plan})
-    assert "Payday" not in got[0].text
-    assert got[1].text.startswith(craving_step(bot, "call").text.split("\n")[0])
-    got = await sam.tap("📝 See my whole plan", on=got[0])
+    assert got[1].text == fill(texts(bot).plan_support, {"name": "Sam", "plan_items": plan})
+    assert "Payday" not in got[1].text
+    assert got[2].text.startswith(craving_step(bot, "call").text.split("\n")[0])
+    got = await sam.tap("📝 See my whole plan", on=got[1])
     assert "Payday" in got[0].text and "Maria 555-0100" in got[0].text
     got = await sam.tap("Carry on")
     phone = bot.companion.content.clinic.phone
@@ -269,5 +270,5 @@ async def test_an_empty_plan_says_kindly_how_to_fill_it(bot: RunningBot) -> None
     await sam.tap("4")
     await sam.tap("Siguiente ▶")
     got = await sam.tap("Llamar a alguien")
-    assert got[0].text == texts(bot, "es").plan_support_empty
-    assert got[0].labels == ["📝 Ver todo mi plan"]
+    assert got[1].text == texts(bot, "es").plan_support_empty
+    assert got[1].labels == ["📝 Ver todo mi plan"]

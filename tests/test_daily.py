@@ -16,7 +16,7 @@ async def test_daily_reminder_on_and_off(bot: RunningBot) -> None:
     await orient(sam)  # New York, 9 am
     await sam.tap("⚙️ Settings")
     got = await sam.tap("Daily reminder on")
-    assert got[0].text.startswith("Okay. I'll send you a short reminder every day at 9:00 AM.")
+    assert got[1].text.startswith("Okay. I'll send you a short reminder every day at 9:00 AM.")
     first = bot.due("daily")
     assert first == datetime(2026, 11, 28, 14, 0, tzinfo=UTC)  # 9:00 in New York
     bot.clock.now = first - timedelta(minutes=1)
@@ -48,7 +48,7 @@ async def test_goals_and_the_weekly_question(bot: RunningBot) -> None:
         got = await sam.send(goal)
         assert got[0].text == f"Added to My goals: {goal}"
     got = await sam.tap("A goal from my treatment plan")  # refused before it is typed
-    assert got[0].text.startswith("You already have three goals.")
+    assert got[1].text.startswith("You already have three goals.")
     got = await sam.send("/myplan")
     assert "My goals:\n• Go to 3 meetings a week\n• Sleep by 11 pm\n• Call my mom" in got[0].text
 
@@ -76,7 +76,7 @@ async def test_session_reminders_and_a_reflection_after(bot: RunningBot) -> None
     await orient(sam)  # Friday, 10:00 in New York, the program's time zone
     await sam.tap("⚙️ Settings")
     got = await sam.tap("Session reminders 1 hour before")
-    assert got[0].text.startswith("Okay. I'll remind you before each group and one-on-one")
+    assert got[1].text.startswith("Okay. I'll remind you before each group and one-on-one")
     saturday = datetime(2026, 11, 28, 14, 0, tzinfo=UTC)  # 9:00, an hour before 10:00 group
     assert bot.due("session_reminder") == saturday
     bot.clock.now = saturday

@@ -4,6 +4,7 @@ else's check-in."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -63,12 +64,25 @@ async def world(start_bot: BotFactory) -> AsyncIterator[World]:
         await enrol(bot, person, f"p{i}", zone="New York", time="6pm")
         bot.companion.graduate(f"p{i}", GRADUATION)
     await bot.run_until(DAY_ONE)
-    questions = [next(s for s in reversed(p.inbox()) if s.buttons) for p in people]
+    questions = [dataclasses.replace(next(s for s in reversed(p.inbox()) if s.buttons))
+                 for p in people]  # fmt: skip
     yield World(bot, people, questions)
 
 
 def with_buttons(person: Person) -> list[Sent]:
     return [s for s in person.inbox() if s.buttons]
+
+
+async def tap(world: World, person: Person, data: str, on: Sent) -> tuple[list[Sent], bool]:
+    """A tap is answered by messages, or by a brief notice alone (a button that is done), or
+    by nothing when the second of a double tap finds its answer already in place: the card
+    moved on, or "I'll remind you" where the choices were."""
+    notices = len(world.bot.telegram.notices)
+    got = await person.tap_data(data, on=on)
+    noticed = len(world.bot.telegram.notices) > notices
+    now = next((s for s in person.inbox() if s.message_id == on.message_id), None)
+    in_place = now is not None and (bool(now.buttons) or now.text != on.text)
+    return got, not (noticed or (in_place and not got))
 
 
 async def act(world: World, who: int, event: tuple[Any, ...]) -> tuple[list[Sent], bool]:
@@ -80,17 +94,19 @@ async def act(world: World, who: int, event: tuple[Any, ...]) -> tuple[list[Sent
     if kind == "command":
         return await person.send(event[1]), True
     if kind in ("tap", "stale"):
-        shown = with_buttons(person)
-        back = 1 if kind == "tap" else min(event[2], len(shown))
-        message = shown[-back]
-        labels = [label for row in message.buttons for label, _ in row]
-        return await person.tap(labels[event[1] % len(labels)], on=message), True
+        # A stale tap is on buttons as an earlier message showed them (a client behind).
+        shown = with_buttons(person) if kind == "tap" else [s for s in person.seen() if s.buttons]
+        if not shown:
+            return [], False
+        message = shown[-min(event[2] if kind == "stale" else 1, len(shown))]
+        data = [d for row in message.buttons for _, d in row]
+        return await tap(world, person, data[event[1] % len(data)], message)
     if kind == "forged":
         return await person.tap_data(event[1]), True
     if kind == "steal":  # another person's check-in button
         other = world.checkin_messages[(who + 1) % PEOPLE]
         data = [d for row in other.buttons for _, d in row]
-        return await person.tap_data(data[event[1] % len(data)], on=other), True
+        return await tap(world, person, data[event[1] % len(data)], other)
     if kind == "media":
         photo = [{"file_id": "p", "file_unique_id": "u", "width": 9, "height": 9}]
         return await person.send_media(photo=photo, caption=event[1]), True

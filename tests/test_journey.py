@@ -21,8 +21,9 @@ async def test_consent_then_orientation_then_menu(bot: RunningBot) -> None:
     got = await alex.tap("Next ▶")
     assert got[0].labels[:2] == ["Yes, I agree", "Not now"]
     got = await alex.tap("Yes, I agree")
-    assert got[0].text == "Thank you! Let's get started."
-    assert "call you" in got[1].text
+    assert got[0].text.endswith("➤ Yes, I agree") and not got[0].buttons  # answered in place
+    assert got[1].text == "Thank you! Let's get started."
+    assert "call you" in got[2].text
 
     [consent] = bot.rows(ConsentRecord)
     assert consent.agreed and consent.content_version.startswith("1+")
@@ -49,17 +50,18 @@ async def test_consent_then_orientation_then_menu(bot: RunningBot) -> None:
         "Wait and explain next week",
     ]
     got = await alex.tap("Just skip it")  # a wrong answer gets a kind correction
-    assert got[0].text.startswith("Almost!")
+    assert got[0].text.endswith("➤ Just skip it")  # the question stays, answered
+    assert got[1].text.startswith("Almost!")
     got = await alex.tap("Come anyway and tell their counselor")
-    assert got[0].text.startswith("That's right.")
+    assert got[1].text.startswith("That's right.")
     got = await alex.tap("988 or 911")
-    assert got[0].text.startswith("Yes.")
-    assert "time zone" in got[1].text
+    assert got[1].text.startswith("Yes.")
+    assert "time zone" in got[2].text
     got = await alex.send("chicago")
     assert got[0].text == "Got it: Central (Chicago)."
     got = await alex.tap("Evening (6:00 PM)")
-    assert got[0].text == "Okay, I'll aim for 6:00 PM."
-    assert "You did it, Sam!" in got[1].text
+    assert got[1].text == "Okay, I'll aim for 6:00 PM."
+    assert "You did it, Sam!" in got[2].text
     got = await alex.tap("Finish ✔")
     assert got[0].text == "What would you like to do, Sam?"
     assert "🌊 I'm having a craving" in got[0].labels
@@ -87,9 +89,9 @@ async def test_back_and_decline(bot: RunningBot) -> None:
     for _ in range(3):
         await alex.tap("Next ▶")
     got = await alex.tap("Not now")
-    assert "said no" in got[0].text
+    assert "said no" in got[1].text
     [consent] = bot.rows(ConsentRecord)
     assert not consent.agreed
     assert bot.participant().consented_at is None
     got = await alex.tap("I changed my mind")
-    assert got[0].labels[0] == "Yes, I agree"
+    assert got[1].labels[0] == "Yes, I agree"

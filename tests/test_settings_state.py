@@ -57,14 +57,15 @@ async def test_stopping_check_ins_asks_first_and_tells_the_clinic(bot: RunningBo
     await open_settings(ana)
     got = await ana.tap("Stop check-ins")
     confirm = next(s for s in settings(bot).steps if s.id == "stop_checkins")
-    assert got[0].text == confirm.text
+    assert got[1].text == confirm.text  # got[0]: the settings, answered
     got = await ana.tap("No, keep them")
     assert "✓ Check-ins on" in got[-1].labels
     assert bot.participant(300).checkins_stopped_at is None and bot.rows(Alert) == []
     await ana.tap("Stop check-ins")
     got = await ana.tap("Yes, stop check-ins")
     texts = bot.companion.content.language("en").messages.texts
-    assert got[0].text == fill(texts.checkins_stopped, {})
+    assert got[0].text.endswith("➤ Yes, stop check-ins") and got[0].buttons == []
+    assert got[1].text == fill(texts.checkins_stopped, {})
     assert "✓ Stop check-ins" in got[-1].labels
     assert [a.kind for a in bot.rows(Alert)] == ["checkins_stopped"]
 
@@ -72,11 +73,13 @@ async def test_stopping_check_ins_asks_first_and_tells_the_clinic(bot: RunningBo
     got = await ana.send("/start")
     assert got[-1].text == fill(ask.text, {"name": "Ana"})
     got = await ana.tap("No, keep them off")
-    assert got[0].text == ask.options[1].reply
+    assert got[0].text.endswith("➤ No, keep them off") and got[0].buttons == []
+    assert got[1].text == ask.options[1].reply
     assert bot.participant(300).checkins_stopped_at is not None
     got = await ana.send("/start")
     got = await ana.tap("Yes, turn them on")
-    assert got[0].text == ask.options[0].reply
+    assert got[0].text.endswith("➤ Yes, turn them on") and got[0].buttons == []
+    assert got[1].text == ask.options[0].reply
     assert bot.participant(300).checkins_stopped_at is None
     labels = await open_settings(ana)
     assert "✓ Check-ins on" in labels

@@ -36,8 +36,9 @@ async def test_telling_of_use_gets_kindness_an_offer_and_the_slip_lesson(
     assert got[0].text == fill(offer.text, {"name": "Sam"})
     assert got[0].labels == [o.label for o in offer.options]
     got = await sam.tap("Yes, tell the clinic")
-    assert got[0].text == offer.options[0].reply
-    assert got[1].text == fill(flow(bot, "lesson_lapse").steps[0].text, {"name": "Sam"})
+    assert got[0].text.endswith("➤ Yes, tell the clinic") and got[0].buttons == []
+    assert got[1].text == offer.options[0].reply
+    assert got[2].text == fill(flow(bot, "lesson_lapse").steps[0].text, {"name": "Sam"})
     assert [(a.kind, a.context) for a in bot.rows(Alert)] == [("use_reported", "slip:offer")]
 
 
@@ -50,8 +51,9 @@ async def test_not_now_still_opens_the_lesson_and_flags_nothing(bot: RunningBot)
     offer = flow(bot, "slip", "es").steps[0]
     assert got[0].text == fill(offer.text, {"name": "Sam"})
     got = await sam.tap("Ahora no")
-    assert got[0].text == offer.options[1].reply
-    assert got[1].text == fill(flow(bot, "lesson_lapse", "es").steps[0].text, {"name": "Sam"})
+    assert got[0].text.endswith("➤ Ahora no") and got[0].buttons == []
+    assert got[1].text == offer.options[1].reply
+    assert got[2].text == fill(flow(bot, "lesson_lapse", "es").steps[0].text, {"name": "Sam"})
     assert bot.rows(Alert) == []
 
 

@@ -57,7 +57,7 @@ async def test_spanish_orientation_and_lesson(bot: RunningBot) -> None:
     got = await ana.tap(FINISH)
     assert got[0].text == "¿Qué te gustaría hacer, Ana?"
     # The clinic's own details come in Spanish too.
-    assert any("lunes 18:00-21:00" in s.text for s in ana.inbox())
+    assert any("lunes 18:00-21:00" in s.text for s in ana.seen())
 
     lessons = next(item.label for item in ES.messages.menu if item.id == "lessons")
     await ana.tap(lessons)

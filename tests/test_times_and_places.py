@@ -116,7 +116,7 @@ async def test_session_reminders_leave_the_quiet_hours(bot: RunningBot) -> None:
     await orient(sam)  # Friday 10:00 in New York; the next group is Saturday 10:00
     await open_settings(sam, en)
     got = await sam.tap("Session reminders 3 hours before")
-    assert got[1].text == fill(en.messages.texts.session_reminders_quiet, {
+    assert got[2].text == fill(en.messages.texts.session_reminders_quiet, {
         "value": "9:00 PM - 8:00 AM"})  # fmt: skip
     saturday = datetime(2026, 11, 28, 13, 0, tzinfo=UTC)  # 8:00, not 7:00, before the 10:00 group
     assert bot.due("session_reminder") == saturday

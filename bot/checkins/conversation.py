@@ -8,7 +8,7 @@ from bot import alerts
 from bot import participants as people
 from bot.checkins import store
 from bot.checkins.scoring import subscales
-from bot.content.schema import Question, Questionnaire
+from bot.content.checkin_schema import Question, Questionnaire
 from bot.engine import callbacks as cb
 from bot.engine.context import TurnContext
 from bot.engine.navigator import Pending

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.content.schema import FollowUp, QuietHours
+from bot.content.checkin_schema import FollowUp, QuietHours
 from bot.engine.fields import clock_minutes, format_time
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from bot.checkins.schedule import due_at
-from bot.content.schema import FollowUp
+from bot.content.checkin_schema import FollowUp
 from bot.db import claim_oldest
 from bot.models import Answer, CheckIn, Participant
 from bot.models import CheckInStatus as S

@@ -7,8 +7,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from bot.content.checkin_schema import Questionnaire
 from bot.content.files import Path_, Problem, YamlFile
-from bot.content.schema import Clinic, CrisisWords, Flow, Messages, Questionnaire
+from bot.content.schema import Clinic, CrisisWords, Flow, Messages
 from bot.safety.patterns import PatternError, normal_spellings, to_regex, words
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")

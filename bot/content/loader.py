@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.content import checks
+from bot.content.checkin_schema import FollowUp, Questionnaire
 from bot.content.checks import PLACEHOLDER, Needs
 from bot.content.files import ContentError, Problem, YamlFile, display_name, open_yaml, parse
-from bot.content.schema import Clinic, CrisisWords, Flow, FollowUp, Messages, Questionnaire
+from bot.content.schema import Clinic, CrisisWords, Flow, Messages
 from bot.staff.texts import StaffTexts, load_staff_texts
 
 CONSENT = "consent"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from bot import alerts
+from bot import alerts, keyboards
 from bot import participants as people
 from bot.checkins import feature as checkin_feature
 from bot.checkins.feature import GraduationRefused, Refusal
@@ -22,6 +22,7 @@ from bot.config import DEFAULT_INVITE_EXPIRY_DAYS, DEFAULT_TIMEZONE, Settings
 from bot.content.checks import MAX_TEXT
 from bot.content.loader import CONSENT, ORIENTATION, Content, ContentError, load_content
 from bot.db import SessionFactory
+from bot.engine import callbacks as cb
 from bot.engine.context import TurnContext
 from bot.engine.registry import Registry
 from bot.engine.steps import carry_on_row, fill, values_for
@@ -40,7 +41,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 Clock = Callable[[], datetime]
 PREVIEW_LABEL = "preview-{}"
-CRISIS = "crisis"  # the command that asks for the crisis lines
+CRISIS = "crisis"  # the command, and the main menu's item, that ask for the crisis lines
+CRISIS_BUTTON = cb.encode(cb.MENU, CRISIS)
 SCREENED = (Kind.TEXT, Kind.EDITED, Kind.MEDIA, Kind.COMMAND)  # what may hold crisis language
 PEOPLE_KEPT = 100_000  # people the crisis screen remembers things about
 # Telegram sends an unconfirmed update again with its id; ids this far below the last one seen
@@ -129,7 +131,10 @@ class Companion:
         live = self._live
         typed = incoming.rest if incoming.kind is Kind.COMMAND else incoming.value
         danger = live.screen.assess(typed) if incoming.kind in SCREENED else None
-        if danger is None and not (incoming.kind is Kind.COMMAND and incoming.value == CRISIS):
+        asked = (incoming.kind is Kind.COMMAND and incoming.value == CRISIS) or (
+            incoming.kind is Kind.BUTTON and incoming.value == CRISIS_BUTTON
+        )
+        if danger is None and not asked:
             return incoming, []
         marked = dataclasses.replace(incoming, crisis=danger is not None, answered=True)
         if incoming.update_id is not None:
@@ -199,7 +204,13 @@ class Companion:
                     # Telegram delivered this update again; it was answered.
                     log.info("update %s dropped: participant %s already had update %s",
                              incoming.update_id, participant.id, last)  # fmt: skip
-                    return Handled([])
+                    if not participant.unsent:
+                        return Handled([])
+                    # The answer may never have gone out (a crash after the commit).
+                    ctx = self._context(live, session, participant, incoming.language_code)
+                    replies = Turn(self._registry, ctx).nav.current()
+                    session.commit()
+                    return Handled(replies)
                 participant.last_update_id = incoming.update_id
             participant.last_seen_at = self._clock()
             ctx = self._context(live, session, participant, incoming.language_code)
@@ -208,6 +219,29 @@ class Companion:
             session.commit()
             self._languages.put(telegram_id, ctx.lang.code)
             return Handled(replies, ctx.alerted)
+
+    def tidy(
+        self,
+        telegram_id: int,
+        *,
+        shown: Sequence[int] = (),
+        done: Sequence[int] = (),
+        stale: int | None = None,
+        answered: bool = False,
+    ) -> list[int]:
+        """After sending: remember which messages carry live buttons now (see keyboards.swap);
+        the ones to take the buttons off. A failing database only leaves old buttons live."""
+        try:
+            with self._sessions() as session:
+                strip = keyboards.swap(
+                    session=session, telegram_id=telegram_id, shown=shown, done=done,
+                    stale=stale, answered=answered,
+                )  # fmt: skip
+                session.commit()
+        except sa.exc.SQLAlchemyError as error:
+            log.warning("live buttons not recorded: %s", type(error).__name__)
+            return []
+        return strip
 
     def graduate(self, label: str, on: date) -> list[CheckIn]:
         """Mark the participant with this label graduated and plan their check-ins; raises

@@ -23,6 +23,7 @@ REMIND = "remind"  # the scheduled kind of "remind me later"
 
 Target = Callable[["Navigator"], list[Reply]]
 FinishHook = Callable[["Navigator"], None]
+Held = Callable[["Navigator", str], frozenset[str]]  # the labels a plan section holds
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,14 @@ class Navigator:
         on_finish: Mapping[str, FinishHook],
         pending: Sequence[PendingHook] = (),
         views: Mapping[str, View] | None = None,
+        held: Held | None = None,
     ) -> None:
         self.ctx = ctx
         self._targets = targets
         self._on_finish = on_finish
         self._pending = pending
         self._views = views or {}
+        self._held = held
 
     def pending(self) -> Pending | None:
         """Something outside the flows the participant is in the middle of, if any."""
@@ -140,12 +143,25 @@ class Navigator:
             suggested = next((i for i, target in targets if target not in done), None)
             if suggested is not None:
                 marks[suggested] = NEXT_MARK
+        marks |= {i: DONE_MARK for i in self.picked(step)}
         reply = steps.render(
             flow, step, self.ctx.lang, self.ctx.values(), can_go_back=bool(self.trail()),
             marks=marks,
         )  # fmt: skip
         view = self._views.get(f"{flow.id}:{step.id}")
         return view(self, flow, step, reply) if view else reply
+
+    def picked(self, step: Step) -> list[int]:
+        """The options of a multi-select step already in the participant's plan."""
+        toggles = steps.toggles(step)
+        if not toggles or self._held is None:
+            return []
+        held = {s: self._held(self, s) for s in {o.save for o in toggles if o.save}}
+        return [
+            i
+            for i, o in enumerate(step.options)
+            if o in toggles and o.save and o.label in held[o.save]
+        ]
 
     def go(self, flow: Flow | None, target: str) -> list[Reply]:
         """Follow a link: a step of this flow, another flow, a feature's page, or the end."""

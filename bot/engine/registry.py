@@ -10,7 +10,7 @@ from bot.content.loader import Needs
 from bot.content.schema import Flow, Option, Step
 from bot.engine import callbacks as cb
 from bot.engine.context import TurnContext
-from bot.engine.navigator import FinishHook, Navigator, PendingHook, Target, View
+from bot.engine.navigator import FinishHook, Held, Navigator, PendingHook, Target, View
 from bot.engine.types import Reply
 from bot.models import ScheduledMessage
 
@@ -23,6 +23,7 @@ FieldHandler = Callable[[Navigator, Flow, Step, str], "str | list[Reply]"]
 TextHandler = Callable[[Navigator, str], "list[Reply] | None"]
 # An option's `save:` puts its label in that section of the participant's plan.
 SaveHandler = Callable[[Navigator, Flow, str, str], None]
+UnsaveHandler = Callable[[Navigator, str, str], None]  # (navigator, section, label)
 JobHandler = Callable[[Navigator, ScheduledMessage], list[Reply]]
 
 
@@ -42,6 +43,16 @@ class Action:
 
     run: ActionHandler
     halts: bool = False
+
+
+@dataclass(frozen=True)
+class Saver:
+    """What an option's `save:` does: `add` its label to a section of the plan, `remove` it
+    (a second tap on a multi-select), and which labels a section already `held` (for ✓)."""
+
+    add: SaveHandler
+    remove: UnsaveHandler
+    held: Held
 
 
 @dataclass(frozen=True)
@@ -72,7 +83,7 @@ class Feature:
     jobs: Mapping[str, Job] = field(default_factory=dict)
     flows: tuple[str, ...] = ()  # flows the feature's code opens by id
     text: TextHandler | None = None  # typed text outside an ask step, tried in order
-    save: SaveHandler | None = None  # what an option's `save:` does; one feature owns it
+    save: Saver | None = None  # what an option's `save:` does; one feature owns it
     pending: PendingHook | None = None  # what the participant is in the middle of, off-flow
     views: Mapping[str, View] = field(default_factory=dict)  # live views of "flow:step"
     on_start: Command | None = None  # what /start asks first, if anything
@@ -128,9 +139,10 @@ class Registry:
 
     def navigator(self, ctx: TurnContext) -> Navigator:
         """A navigator for this turn that follows links to every feature's pages."""
+        held = self.save.held if self.save is not None else None
         return Navigator(
             ctx, targets=self.targets, on_finish=self.on_finish, pending=self.pending,
-            views=self.views,
+            views=self.views, held=held,
         )  # fmt: skip
 
     @property

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from bot.content.checks import PLACEHOLDER
 from bot.content.loader import DEFAULT_LANGUAGE, Content, Language
-from bot.content.schema import WEEKDAYS, Flow, Localized, Step
+from bot.content.schema import WEEKDAYS, Flow, Localized, Option, Step
 from bot.engine import callbacks as cb
 from bot.engine.fields import clock_minutes, format_time, zone_name
 from bot.engine.types import Button, Reply
@@ -14,6 +14,7 @@ from bot.models import Participant
 
 END = ""  # the position past a flow's last step
 SCALE = range(11)  # 0 to 10
+CHOSEN = "➤ "  # the answer under a question that is done (a quiz's wrong answer too)
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:
@@ -85,6 +86,20 @@ def following(flow: Flow, step: Step) -> str:
         return step.next
     index = flow.steps.index(step)
     return flow.steps[index + 1].id if index + 1 < len(flow.steps) else END
+
+
+def toggles(step: Step) -> list[Option]:
+    """A multi-select step's options: each tap adds its label to the plan or takes it off,
+    and the step stays (the option's goto is the step itself)."""
+    return [o for o in step.options if o.save and o.goto == step.id]
+
+
+def answered(
+    step: Step, values: Mapping[str, str], labels: Sequence[str], mark: str = CHOSEN
+) -> Reply:
+    """The question as it was asked, with what was chosen and no buttons: it is done."""
+    chosen = "\n".join(f"{mark}{fill(label, values)}" for label in labels)
+    return Reply(fill(step.text, values) + (f"\n\n{chosen}" if chosen else ""), replace=True)
 
 
 def scale_rows(data: Callable[[int], str]) -> list[tuple[Button, ...]]:

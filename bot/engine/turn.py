@@ -5,6 +5,7 @@ The dispatcher knows features only through the registry; it owns the flow steps 
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 from bot import participants as people
@@ -13,7 +14,7 @@ from bot.content.schema import Flow, Option, Step
 from bot.engine import callbacks as cb
 from bot.engine import steps
 from bot.engine.context import TurnContext
-from bot.engine.navigator import Navigator
+from bot.engine.navigator import DONE_MARK, Navigator
 from bot.engine.registry import Registry
 from bot.engine.types import Incoming, Kind, Reply
 from bot.models import AlertKind
@@ -26,9 +27,12 @@ class Turn:
         self.registry = registry
         self.ctx = ctx
         self.nav: Navigator = registry.navigator(ctx)
+        # The last answer was committed but never confirmed sent: they may not see where they are.
+        self.behind = ctx.participant.unsent
 
     def run(self, incoming: Incoming) -> list[Reply]:
         ctx, kind, value = self.ctx, incoming.kind, incoming.value
+        ctx.participant.unsent = True  # until the channel says this turn's answer went out
         ctx.cancel(*self.registry.cancel_on_reply)
         ctx.participant.unreachable_at = None
         if incoming.answered:  # the crisis lines went out before the turn
@@ -88,10 +92,17 @@ class Turn:
         flow_id, step_id, key = parsed.args
         flow, step = self.nav.position()
         if (flow_id, step_id) != (p.flow, p.step) or flow is None or step is None:
-            return [self.ctx.say("stale_button"), *self.nav.current()]
+            return self.stale(lost=p.flow is not None and step is None)
         if parsed.prefix == cb.REMIND:
-            return self.nav.remind(key)
+            return in_place(self.nav.remind(key))
         return self.step_button(flow, step, key)
+
+    def stale(self, *, lost: bool) -> list[Reply]:
+        """A button from an earlier message: a brief notice on the tap; or where we are, when
+        the last answer may never have arrived or the content no longer has the step."""
+        if self.behind or lost:
+            return [self.ctx.say("stale_button"), *self.nav.current()]
+        return [Reply(self.ctx.text_of("stale_tap"), notice=True)]
 
     def text(self, text: str) -> list[Reply]:
         flow, step = self.nav.position()
@@ -106,7 +117,9 @@ class Turn:
     # ----- the steps of a flow ------------------------------------------------------------------
 
     def step_button(self, flow: Flow, step: Step, key: str) -> list[Reply]:
-        nav = self.nav
+        """A card moving on takes the tapped message's place; an answered question stays in
+        the chat with what was chosen, and what follows comes as new messages."""
+        nav, labels = self.nav, self.ctx.lang.messages.buttons
         if key == cb.BACK and nav.trail():
             before = steps.find_step(flow, nav.trail()[-1])
             if before is not None and before.kind == "scale":  # rated again, not twice
@@ -114,21 +127,42 @@ class Turn:
                     session=self.ctx.session, participant=self.ctx.participant, flow=flow.id,
                     question=before.id,
                 )  # fmt: skip
-            return nav.back()
+            return in_place(nav.back())
         if key == cb.NEXT and step.kind == "card":
-            return nav.go(flow, steps.following(flow, step))
+            return in_place(nav.go(flow, steps.following(flow, step)))
         if key == cb.LATER and flow.can_pause:
             return [nav.remind_choice(flow, step)]
         if key == cb.SKIP and step.kind == "ask" and step.skip:
-            return nav.go(flow, steps.following(flow, step))
+            return [self.answered(step, labels.skip), *nav.go(flow, steps.following(flow, step))]
         if step.kind == "scale" and key.isdigit() and int(key) in steps.SCALE:
-            return self.rate(flow, step, int(key))
+            return [self.answered(step, key), *self.rate(flow, step, int(key))]
         if key.isdigit() and int(key) < len(step.options):
             option = step.options[int(key)]
+            if option in steps.toggles(step):
+                return self.toggle(flow, step, option)
+            shown = self.answered(step, option.label)
             if step.kind == "ask":
-                return self.answer_ask(flow, step, option.value or option.label, option=option)
-            return self.choose(flow, step, option)
+                value = option.value or option.label
+                return [shown, *self.answer_ask(flow, step, value, option=option)]
+            return [shown, *self.choose(flow, step, option)]
         return [self.ctx.say("unknown_button"), *nav.current()]
+
+    def answered(self, step: Step, label: str) -> Reply:
+        toggles = steps.toggles(step)
+        if toggles:  # a multi-select is done: it shows everything picked
+            chosen = [step.options[i].label for i in self.nav.picked(step)]
+            return steps.answered(step, self.ctx.values(), chosen, DONE_MARK)
+        return steps.answered(step, self.ctx.values(), [label])
+
+    def toggle(self, flow: Flow, step: Step, option: Option) -> list[Reply]:
+        """A multi-select tap: in the plan once, or off again; ✓ shows it in place."""
+        saver, section = self.registry.save, option.save
+        assert saver is not None and section is not None, "the content check requires both"
+        if option.label in saver.held(self.nav, section):
+            saver.remove(self.nav, section, option.label)
+        else:
+            saver.add(self.nav, flow, section, option.label)
+        return in_place(self.nav.current())
 
     def rate(self, flow: Flow, step: Step, value: int) -> list[Reply]:
         """A 0 to 10 rating, stored; a high one may lead somewhere else."""
@@ -151,7 +185,7 @@ class Turn:
             self.record(flow, step, option.value or option.label)
         replies: list[Reply] = []
         if option.save and self.registry.save is not None:
-            self.registry.save(self.nav, flow, option.save, option.label)
+            self.registry.save.add(self.nav, flow, option.save, option.label)
         action = self.registry.actions[option.do] if option.do else None
         if action is not None:
             replies += action.run(self.nav, flow, option)
@@ -177,3 +211,10 @@ class Turn:
             session=ctx.session, participant=ctx.participant, flow=flow.id, question=step.id,
             value=value, version=ctx.version(flow.id), now=ctx.now,
         )  # fmt: skip
+
+
+def in_place(replies: list[Reply]) -> list[Reply]:
+    """The first reply takes the tapped message's place; the rest come as new messages."""
+    if not replies:
+        return replies
+    return [dataclasses.replace(replies[0], replace=True), *replies[1:]]

@@ -58,6 +58,10 @@ class Reply:
     document: tuple[str, bytes] | None = None  # a file (name, bytes), with the text as caption
     force_reply: bool = False  # ask for a typed reply to this message (works in groups too)
     private: bool = False  # asked for in the staff group, sent to the asker's private chat
+    # Shown in place of the tapped message (the same card moving on); sent anew elsewhere.
+    replace: bool = False
+    # A brief notice on the tap itself, not a message (a button from an earlier message).
+    notice: bool = False
 
 
 @dataclass(frozen=True)

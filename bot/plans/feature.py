@@ -10,7 +10,7 @@ from bot.content.schema import Flow, Option, Step
 from bot.engine import callbacks as cb
 from bot.engine import steps
 from bot.engine.navigator import MENU, Navigator
-from bot.engine.registry import Action, Feature, Job, Tap
+from bot.engine.registry import Action, Feature, Job, Saver, Tap
 from bot.engine.types import Button, Reply
 from bot.models import ScheduledMessage
 from bot.plans import store
@@ -24,6 +24,8 @@ RATING = range(1, 6)  # weekly progress on a goal, 1 to 5
 BUILDER = "myplan"  # the flow "Add to my plan" opens
 ADD, REMOVE, DELETE = "add", "remove", "delete"
 MAX_ITEM = 200
+SHOWN = 10  # lines of a section /myplan shows
+MAX_BUTTONS = 90  # items "Take something off" offers, the newest (Telegram allows 100 buttons)
 
 
 def has_room(nav: Navigator, section: str) -> bool:
@@ -35,9 +37,17 @@ def has_room(nav: Navigator, section: str) -> bool:
     return sum(1 for i in items if i.section == section) < limit
 
 
+def held(nav: Navigator, section: str) -> frozenset[str]:
+    """What one section of the participant's plan holds."""
+    items = store.plan_items(session=nav.ctx.session, participant_id=nav.ctx.participant_id)
+    return frozenset(item.text for item in items if item.section == section)
+
+
 def save(nav: Navigator, flow: Flow, section: str, text: str) -> None:
-    """Add a line to the plan; the first goal starts the weekly question."""
+    """Add a line to the plan, once; the first goal starts the weekly question."""
     ctx = nav.ctx
+    if text in held(nav, section):
+        return
     store.add_plan_item(
         session=ctx.session, participant_id=ctx.participant_id, section=section, text=text,
         version=ctx.version(flow.id), now=ctx.now,
@@ -54,7 +64,7 @@ def plan_item(nav: Navigator, flow: Flow, step: Step, text: str) -> str | list[R
     if len(shown) > MAX_ITEM:  # never cut: say the limit and ask again
         return [nav.ctx.say("too_long", value=str(MAX_ITEM)), *nav.current()]
     assert step.section is not None, "the content check requires a section"
-    if not has_room(nav, step.section):
+    if not has_room(nav, step.section) and shown not in held(nav, step.section):
         return [nav.ctx.say("goals_full"), *show(nav)]
     save(nav, flow, step.section, shown)
     return shown
@@ -67,6 +77,16 @@ def goal_room(nav: Navigator, flow: Flow, option: Option) -> list[Reply]:
     _, step = nav.position()
     assert step is not None, "an option is tapped on the step it belongs to"
     return nav.go(flow, option.goto or steps.following(flow, step))
+
+
+def unsave(nav: Navigator, section: str, text: str) -> None:
+    """Take a line off the plan again (a second tap on a multi-select)."""
+    ctx = nav.ctx
+    for item in store.plan_items(session=ctx.session, participant_id=ctx.participant_id):
+        if item.section == section and item.text == text:
+            store.remove_plan_item(
+                session=ctx.session, participant_id=ctx.participant_id, item_id=item.id or 0
+            )
 
 
 def goal_nudges(nav: Navigator, job: ScheduledMessage) -> list[Reply]:
@@ -107,6 +127,9 @@ def show(nav: Navigator) -> list[Reply]:
     blocks = []
     for section, heading in ctx.lang.messages.sections:
         lines = [f"• {item.text}" for item in items if item.section == section]
+        if len(lines) > SHOWN:  # a long section shows its first lines and says how many more
+            more = ctx.text_of("plan_more", value=str(len(lines) - SHOWN))
+            lines = [*lines[:SHOWN], more]
         blocks.append(f"{heading}:\n" + ("\n".join(lines) or texts.plan_nothing_yet))
     body = ctx.text_of("plan", plan_items="\n\n".join(blocks))
     rows = [(Button(labels.add_to_plan, cb.encode(PLAN, ADD, "-")),)]
@@ -127,7 +150,7 @@ def edit(nav: Navigator, action: str, argument: str) -> list[Reply]:
         items = store.plan_items(session=ctx.session, participant_id=ctx.participant_id)
         rows = tuple(
             (Button(item.text[:MAX_LABEL], cb.encode(PLAN, DELETE, item.id or 0)),)
-            for item in items
+            for item in items[-MAX_BUTTONS:]
         )
         return [Reply(ctx.text_of("plan_remove"), rows)]
     if action == DELETE and argument.isdigit():
@@ -148,5 +171,5 @@ FEATURE = Feature(
     targets={"plan": show},
     jobs={GOALS: Job(goal_nudges)},
     flows=(BUILDER,),
-    save=save,
+    save=Saver(add=save, remove=unsave, held=held),
 )

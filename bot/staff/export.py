@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from bot.content.schema import Question, Questionnaire
+from bot.content.checkin_schema import Question, Questionnaire
 from bot.models import Answer, CheckIn, Participant
 from bot.staff.store import label_of
 

@@ -13,6 +13,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
+    Message,
     Update,
     User,
 )
@@ -25,16 +26,16 @@ from bot.engine.types import Delivery, Incoming, Kind, Outgoing, Reply, plain
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 CAPTION_LIMIT = 1024  # Telegram's limit for a photo's caption
+TEXT_LIMIT = 4096  # Telegram's limit for a message's text
+NOT_MODIFIED = "message is not modified"  # an edit that changes nothing: it is there already
 MAX_ARGS, MAX_ARG = 4, 64  # the words after a command that are read, and their length
 BATCH = 100  # claimed at a time
 GROUP = 10  # sent at once; a worker that dies leaves at most these 'unknown'
 MAX_ROUNDS = 50  # batches a tick; what is left waits for the next tick
 
 
-def markup(reply: Reply) -> InlineKeyboardMarkup | ForceReply | None:
-    """Rows of buttons as an inline keyboard, or a request for a typed reply."""
-    if reply.force_reply:
-        return ForceReply()
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    """Rows of buttons as an inline keyboard."""
     if not reply.buttons:
         return None
     return InlineKeyboardMarkup(
@@ -45,19 +46,71 @@ def markup(reply: Reply) -> InlineKeyboardMarkup | ForceReply | None:
     )
 
 
-async def send(context: Context, chat_id: int, reply: Reply) -> None:
-    """A message, or a picture or file with the text as its caption."""
+def markup(reply: Reply) -> InlineKeyboardMarkup | ForceReply | None:
+    """Rows of buttons as an inline keyboard, or a request for a typed reply."""
+    return ForceReply() if reply.force_reply else keyboard(reply)
+
+
+def pages(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """A text in pieces Telegram accepts: cut at line breaks, a very long line at a space."""
+    done: list[str] = []
+    page = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit) + 1 or limit
+            done += [page, line[:cut]]
+            page, line = "", line[cut:]
+        joined = f"{page}\n{line}" if page else line
+        if len(joined) > limit:
+            done.append(page)
+            joined = line
+        page = joined
+    done.append(page)
+    return [p for p in done if p.strip()] or [text]
+
+
+async def send(context: Context, chat_id: int, reply: Reply) -> Message:
+    """A message (in pages when it is long, the buttons on the last), or a picture or file with
+    the text as its caption; returns the message that carries the buttons."""
     if reply.image is not None:
-        await context.bot.send_photo(
+        return await context.bot.send_photo(
             chat_id, reply.image, caption=reply.text[:CAPTION_LIMIT], reply_markup=markup(reply)
         )
-    elif reply.document is not None:
+    if reply.document is not None:
         name, data = reply.document
-        await context.bot.send_document(
+        return await context.bot.send_document(
             chat_id, InputFile(data, filename=name), caption=reply.text[:CAPTION_LIMIT]
         )
-    else:
-        await context.bot.send_message(chat_id, reply.text, reply_markup=markup(reply))
+    *first, last = pages(reply.text)
+    for page in first:
+        await context.bot.send_message(chat_id, page)
+    return await context.bot.send_message(chat_id, last, reply_markup=markup(reply))
+
+
+async def edit(context: Context, chat_id: int, message_id: int, reply: Reply) -> bool:
+    """Show a reply in place of an earlier message; False when it cannot be (too old, gone,
+    too long, not text): then it is sent anew."""
+    if reply.image or reply.document or reply.force_reply or len(reply.text) > TEXT_LIMIT:
+        return False
+    try:
+        await context.bot.edit_message_text(
+            reply.text, chat_id=chat_id, message_id=message_id, reply_markup=keyboard(reply)
+        )
+    except BadRequest as error:
+        return NOT_MODIFIED in error.message.lower()
+    except TelegramError as error:
+        log.info("a message was not edited: %s", type(error).__name__)
+        return False
+    return True
+
+
+async def strip(context: Context, chat_id: int, message_ids: Sequence[int]) -> None:
+    """Take the buttons off messages that are done; one too old or gone is left as it is."""
+    for message_id in message_ids:
+        try:
+            await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+        except TelegramError as error:
+            log.info("buttons not taken off a message: %s", type(error).__name__)
 
 
 def _groups(ids: Sequence[int]) -> list[Sequence[int]]:
@@ -73,33 +126,82 @@ class Front:
 
     async def _respond(
         self, update: Update, context: Context, kind: Kind, value: str = "",
-        args: tuple[str, ...] = (), rest: str = "",
-    ) -> None:  # fmt: skip
+        args: tuple[str, ...] = (), rest: str = "", tapped: int | None = None,
+    ) -> str | None:  # fmt: skip
+        """Run the turn and send its replies; returns a brief notice for the tap, if any."""
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None:
-            return
+            return None
         incoming = Incoming(
             kind, plain(value), update.update_id, user.language_code, args,
             chat.type != chat.PRIVATE, plain(rest),
         )  # fmt: skip
+        shown: list[int] = []  # messages sent now that carry live buttons
         # Crisis first: the lines go out before the database is asked anything.
         incoming, first_aid = self.companion.screen(user.id, incoming)
         for reply in first_aid:
             try:
-                await send(context, chat.id, reply)
+                message = await send(context, chat.id, reply)
+                shown += [message.message_id] if reply.buttons else []
             except TelegramError as error:  # the turn still runs and records the flag
                 log.warning("update %s: crisis lines not sent: %s",
                             update.update_id, type(error).__name__)  # fmt: skip
         # The engine talks to the database synchronously; keep the event loop free meanwhile.
         handled = await asyncio.to_thread(self.companion.handle, user.id, incoming)
-        private = [reply for reply in handled.replies if reply.private]
-        for reply in handled.replies:
-            if not reply.private:
-                await send(context, chat.id, reply)
-        if private:  # staff data asked for in the group goes to the asker alone
-            await self._privately(context, chat.id, user, private)
+        notice = None
+        if incoming.in_group:
+            await self._to_group(context, chat.id, user, handled.replies)
+        else:  # a private chat: its id is the person's
+            notice = await self._to_participant(context, chat.id, handled.replies, shown, tapped)
         if handled.alerted:  # a flag for staff goes out now, not at the next tick
             await self.sweep(context)
+        return notice
+
+    async def _to_participant(
+        self, context: Context, chat_id: int, replies: Sequence[Reply], shown: list[int],
+        tapped: int | None,
+    ) -> str | None:  # fmt: skip
+        """Send a turn's answer in a private chat so that only the newest message has live
+        buttons: a card moving on replaces the tapped message, finished ones lose theirs."""
+        done, notice, sent = [tapped] if tapped is not None else [], None, False
+        bare: list[int] = []  # the tapped message, edited to show a reply without buttons
+        try:
+            for reply in replies:
+                if reply.notice:
+                    notice = reply.text
+                elif (
+                    reply.replace and done and not bare and done[0] not in shown
+                    and await edit(context, chat_id, done[0], reply)
+                ):  # fmt: skip
+                    # The tapped message shows the reply now, its buttons with it.
+                    if reply.buttons:
+                        shown += done
+                    else:
+                        bare += done
+                else:
+                    message = await send(context, chat_id, reply)
+                    shown += [message.message_id] if reply.buttons else []
+            sent = True
+        finally:
+            # A tap on an earlier message: done, unless it is the card showing where we are.
+            stale = tapped if notice is not None else None
+            done = [] if notice is not None else done
+            gone = await asyncio.to_thread(
+                self.companion.tidy, chat_id, shown=shown, done=done, stale=stale, answered=sent
+            )
+            await strip(context, chat_id, [i for i in gone if i not in bare])
+        # A second tap on a card that has already moved on needs no word.
+        return notice if tapped in gone else None
+
+    async def _to_group(
+        self, context: Context, group: int, user: User, replies: Sequence[Reply]
+    ) -> None:
+        private = [reply for reply in replies if reply.private]
+        for reply in replies:
+            if not reply.private:
+                await send(context, group, reply)
+        if private:  # staff data asked for in the group goes to the asker alone
+            await self._privately(context, group, user, private)
 
     async def _privately(
         self, context: Context, group: int, user: User, replies: Sequence[Reply]
@@ -130,15 +232,20 @@ class Front:
         query = update.callback_query
         if query is None:
             return
+        notice = None
         try:
-            await query.answer()
-        except TelegramError as error:  # e.g. "query is too old" after downtime: tap anyway
-            log.info("update %s: the tap was not acknowledged: %s",
-                     update.update_id, type(error).__name__)  # fmt: skip
-        chat = query.message.chat if query.message else None
-        if chat is None or (chat.type != "private" and chat.id != self.staff_chat_id):
-            return
-        await self._respond(update, context, Kind.BUTTON, query.data or "")
+            chat = query.message.chat if query.message else None
+            if chat is not None and (chat.type == "private" or chat.id == self.staff_chat_id):
+                tapped = query.message.message_id if query.message else None
+                notice = await self._respond(
+                    update, context, Kind.BUTTON, query.data or "", tapped=tapped
+                )
+        finally:
+            try:
+                await query.answer(notice)
+            except TelegramError as error:  # e.g. "query is too old" after downtime
+                log.info("update %s: the tap was not acknowledged: %s",
+                         update.update_id, type(error).__name__)  # fmt: skip
 
     async def text(self, update: Update, context: Context) -> None:
         """Typed text: screened for crisis language, then given to the current step."""
@@ -199,9 +306,11 @@ class Front:
         self, context: Context, outgoing: Outgoing, retry_after: list[float] | None = None
     ) -> Delivery:
         """Send one participant's messages; say what Telegram made of them."""
+        shown: list[int] = []
         try:
             for reply in outgoing.replies:
-                await send(context, outgoing.telegram_id, reply)
+                message = await send(context, outgoing.telegram_id, reply)
+                shown += [message.message_id] if reply.buttons else []
         except Forbidden:
             return Delivery.BLOCKED
         except RetryAfter as error:
@@ -218,6 +327,12 @@ class Front:
         except TelegramError as error:
             log.warning("Telegram refused a message: %s", type(error).__name__)
             return Delivery.FAILED
+        finally:
+            if shown:  # new buttons: the participant's earlier ones are done
+                gone = await asyncio.to_thread(
+                    self.companion.tidy, outgoing.telegram_id, shown=shown
+                )
+                await strip(context, outgoing.telegram_id, gone)
         return Delivery.SENT
 
     async def error(self, update: object, context: Context) -> None:
