@@ -22,8 +22,9 @@ CASES = [
      "crisis pattern 'ca*r': '*' goes only at the end of a word, as in 'suicid*' (not 'ca*r')"),
     ("  - unresponsive\n", f"  - foam//mouth {MARK}\n",
      "overdose pattern 'foam//mouth': a '/' needs a word on each side"),
-    ("  - carbon monoxide\n", f"  - 🪢 {MARK}\n",
-     "crisis pattern '🪢': '🪢' has no letters or digits"),
+    ("  - carbon monoxide\n", f"  - 🌧 {MARK}\n",
+     "crisis pattern '🌧': '🌧' has no letters or digits (an emoji counts once it is under "
+     "spellings)"),
     ("  gonna: going to\n", f"  gonna go: going to {MARK}\n",
      "the spelling 'gonna go' should be a single word (what people type)"),
     ("  - dying to\n", f"  - dying to\n  - CARBON MONOXIDE {MARK}\n",

@@ -120,6 +120,6 @@ def _fires(rule: Rule, at: Callable[[str], list[int]]) -> bool:
 
 
 def _blocked(blocks: list[int], last: int, first: int, window: int) -> bool:
-    """Whether an `unless` word is within `window` words of both ends of the stretch."""
-    index = bisect_left(blocks, last - window + 1)
-    return index < len(blocks) and blocks[index] <= first + window - 1
+    """Whether an `unless` word is in the stretch or within `window` words of it."""
+    index = bisect_left(blocks, first - window)
+    return index < len(blocks) and blocks[index] <= last + window
