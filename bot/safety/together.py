@@ -94,14 +94,16 @@ class Rules:
 
 
 def _fires(rule: Rule, at: Callable[[str], list[int]]) -> bool:
-    positions = [at(name) for name in rule.lists]
-    if not all(positions):
-        return False
+    positions = []
+    for name in rule.lists:
+        if not (found := at(name)):
+            return False
+        positions.append(found)
     blocks = sorted(p for name in rule.unless for p in at(name))
     if rule.window is None:
         return not blocks
     # The shortest stretches holding a word of every list, one for each place one ends.
-    events = sorted((p, i) for i, found in enumerate(positions) for p in found)
+    events = sorted((p, i) for i, places in enumerate(positions) for p in places)
     counts = [0] * len(positions)
     missing = len(positions)
     left = 0
