@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from bot.content.loader import load_content
-from bot.content.schema import CrisisWords, Together
+from bot.content.schema import CrisisWords
 from bot.features import build_registry
 from bot.safety.patterns import words
 from bot.safety.screening import CrisisScreen, Danger
@@ -123,7 +123,7 @@ def small_screen(rule: str) -> CrisisScreen:
     words = {"hurt": ("hurt", "hurting"), "self": ("myself",), "past": ("ago", "used to")}
     source = CrisisWords(
         version=1, overdose=("zzz",), crisis=("zzz",), not_crisis=("hurt myself cooking",),
-        words=words, together=Together(crisis=(rule,)),
+        words=words, together={"crisis": (rule,)},
     )  # fmt: skip
     return CrisisScreen([source])
 

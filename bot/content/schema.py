@@ -297,13 +297,6 @@ class Messages(Strict):
     rights: Rights
 
 
-class Together(Strict):
-    """Rules over the named word lists, as `self + death within 6 unless past`."""
-
-    overdose: tuple[str, ...] = ()
-    crisis: tuple[str, ...] = ()
-
-
 class CrisisWords(Strict):
     """Patterns that make the bot send crisis resources at once, in one language."""
 
@@ -315,9 +308,9 @@ class CrisisWords(Strict):
     crisis: tuple[str, ...] = Field(min_length=1)
     # Everyday idioms that must not count ("dying to see my kids").
     not_crisis: tuple[str, ...] = ()
-    # Named word lists, and the rules that fire when words of several lists come together.
+    # Named word lists; rules under overdose/crisis fire when words of several lists meet.
     words: dict[str, tuple[str, ...]] = Field(default_factory=dict)
-    together: Together = Together()
+    together: dict[Literal["overdose", "crisis"], tuple[str, ...]] = Field(default_factory=dict)
 
 
 class ClinicSession(Strict):

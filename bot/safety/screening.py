@@ -43,8 +43,8 @@ class _Language:
             compile_patterns(everyday, spellings),
             compile_patterns(source.overdose, spellings),
             compile_patterns(source.crisis, spellings),
-            Rules(source.words, source.together.overdose, spellings),
-            Rules(source.words, source.together.crisis, spellings),
+            Rules(source.words, source.together.get("overdose", ()), spellings),
+            Rules(source.words, source.together.get("crisis", ()), spellings),
         )
 
     def assess(self, found: list[str]) -> Danger | None:
