@@ -22,12 +22,48 @@ CASES = [
      "crisis pattern 'ca*r': '*' goes only at the end of a word, as in 'suicid*' (not 'ca*r')"),
     ("  - unresponsive\n", f"  - foam//mouth {MARK}\n",
      "overdose pattern 'foam//mouth': a '/' needs a word on each side"),
-    ("  - carbon monoxide\n", f"  - 🪢 {MARK}\n",
-     "crisis pattern '🪢': '🪢' has no letters or digits"),
+    ("  - carbon monoxide\n", f"  - 🌧 {MARK}\n",
+     "crisis pattern '🌧': '🌧' has no letters or digits (an emoji counts once it is under "
+     "spellings)"),
     ("  gonna: going to\n", f"  gonna go: going to {MARK}\n",
      "the spelling 'gonna go' should be a single word (what people type)"),
     ("  - dying to\n", f"  - dying to\n  - CARBON MONOXIDE {MARK}\n",
      "'CARBON MONOXIDE' is under both crisis and not_crisis: keep it in one of them"),
+    # Word lists and the rules over them
+    ("  self: [i, me, my, myself, mine]\n", f"  self: [i, me, my, myself, mine, m*] {MARK}\n",
+     "list 'self', 'm*': 'm*' would match too many words: put at least 3 letters before '*'"),
+    ("  self: [i, me, my, myself, mine]\n",
+     f"  self: [i, me, my, myself, mine]\n  Mine: [mine] {MARK}\n",
+     "the list name 'Mine' should be one lowercase word (letters, digits and _)"),
+    ("  self: [i, me, my, myself, mine]\n",
+     f"  self: [i, me, my, myself, mine]\n  empty: [] {MARK}\n",
+     "the list 'empty' is empty: add words or remove it"),
+    ("    - self + death within 6 unless past/idiom\n",
+     f"    - self + deth within 6 unless past/idiom {MARK}\n",
+     "crisis rule 'self + deth within 6 unless past/idiom': there is no list 'deth' under words: "
+     "add it or fix the name"),
+    ("    - someone + gravesign within 6 unless past/idiom\n",
+     f"    - someone + gravesign within 6 unless past/idom {MARK}\n",
+     "overdose rule 'someone + gravesign within 6 unless past/idom': there is no list 'idom' "
+     "under words: add it or fix the name"),
+    ("    - self + death within 6 unless past/idiom\n", f"    - death within 6 {MARK}\n",
+     "crisis rule 'death within 6': join two or more lists with '+', as in "
+     "'self + death within 6'"),
+    ("    - self + death within 6 unless past/idiom\n", f"    - self + death within 60 {MARK}\n",
+     "crisis rule 'self + death within 60': 'within 60': use a number of words from 2 to 30"),
+    ("    - self + death within 6 unless past/idiom\n", f"    - self + death within six {MARK}\n",
+     "crisis rule 'self + death within six': 'within' needs a number of words, as in "
+     "'within 6'"),
+    ("    - self + death within 6 unless past/idiom\n",
+     f"    - self + death + self within 6 {MARK}\n",
+     "crisis rule 'self + death + self within 6': 'self' is named twice in this rule"),
+    ("    - self + death within 6 unless past/idiom\n",
+     f"    - self + death within 6 unless self {MARK}\n",
+     "crisis rule 'self + death within 6 unless self': 'self' is named twice in this rule"),
+    ("    - self + death within 6 unless past/idiom\n",
+     f"    - self + near death within 6 {MARK}\n",
+     "crisis rule 'self + near death within 6': 'near death' is not a list name: list names "
+     "are one lowercase word, joined with '+' (and '/' after 'unless')"),
 ]  # fmt: skip
 
 
@@ -62,3 +98,18 @@ def test_needless_spellings_and_repeated_patterns_are_warnings(tmp_path: Path) -
     assert twin == (
         "'Carbon Monoxide!' reads the same as a pattern above it under crisis: remove one"
     )
+
+
+def test_a_list_no_rule_uses_and_a_word_listed_twice_are_warnings(tmp_path: Path) -> None:
+    content = broken_copy(
+        tmp_path,
+        FILE,
+        "  self: [i, me, my, myself, mine]\n",
+        "  self: [i, me, my, myself, mine, Me]\n  spare: [whatever]\n",
+        spanish=False,
+    )
+    warnings = [w.message for w in load_content(content, NEEDS).warnings]
+    assert warnings == [
+        "'Me' is in the list 'self' twice: remove one",
+        "the list 'spare' is not used by any rule under together",
+    ]

@@ -74,3 +74,16 @@ async def test_everyday_idioms_get_the_ordinary_reply(bot: RunningBot) -> None:
         got = await alex.send(message)
         assert got[0].text == texts.use_buttons, message
     assert bot.rows(Alert) == []
+
+
+async def test_words_that_come_together_get_help_where_no_pattern_would(bot: RunningBot) -> None:
+    """Messages only the word-list rules catch: crisis words spread over a sentence, and an
+    overdose told in a person's own words."""
+    crisis, overdose = lines(bot, "en")
+    alex = bot.person()
+    await agree(alex)
+    got = await alex.send("i honestly think i might just die, the rope is already tied")
+    assert got[0].text.splitlines()[0] == crisis
+    got = await alex.send("my buddy took a bunch of bars and now he is gasping")
+    assert got[0].text.splitlines()[0] == overdose
+    assert [a.kind for a in bot.rows(Alert)] == ["crisis_language"] * 2

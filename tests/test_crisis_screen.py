@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from bot.content.loader import load_content
+from bot.content.schema import CrisisWords
 from bot.features import build_registry
 from bot.safety.patterns import words
 from bot.safety.screening import CrisisScreen, Danger
@@ -15,13 +16,21 @@ from bot.safety.screening import CrisisScreen, Danger
 ROOT = Path(__file__).resolve().parent.parent
 MESSAGES = Path(__file__).with_name("crisis_messages.yaml")
 MAX_FALSE_ALARMS = 0.05
+# The word lists and rules alone, without a single pattern, must still catch this share of
+# the labelled set: they are what catches the ways of saying it nobody wrote down.
+MIN_RULES_ALONE = 0.6
 EXPECTED = {"crisis": Danger.CRISIS, "overdose": Danger.OVERDOSE, "none": None}
 
 
 @pytest.fixture(scope="module")
-def screen() -> CrisisScreen:
+def sources() -> list[CrisisWords]:
     content = load_content(ROOT / "content", build_registry().needs())
-    return CrisisScreen(language.crisis for language in content.languages.values())
+    return [language.crisis for language in content.languages.values()]
+
+
+@pytest.fixture(scope="module")
+def screen(sources: list[CrisisWords]) -> CrisisScreen:
+    return CrisisScreen(sources)
 
 
 def labelled() -> list[tuple[str, str, Danger | None]]:
@@ -89,3 +98,68 @@ def test_a_long_message_is_screened_whole(screen: CrisisScreen) -> None:
     text = (filler * 60)[:3980]
     assert screen.assess(text) is None
     assert screen.assess(text + " i want to die") is Danger.CRISIS
+
+
+def test_the_word_lists_alone_catch_most_crises(sources: list[CrisisWords]) -> None:
+    """Patterns are tuned on this set; the rules over word lists are not phrase-shaped, so what
+    they catch here without any pattern says how well they carry to new messages."""
+    rules_alone = CrisisScreen(s.model_copy(update={"overdose": (), "crisis": ()}) for s in sources)
+    rows = labelled()
+    dangers = [text for _, text, expected in rows if expected is not None]
+    everyday = [text for _, text, expected in rows if expected is None]
+    caught = sum(1 for text in dangers if rules_alone.assess(text))
+    alarms = sum(1 for text in everyday if rules_alone.assess(text))
+    report = (
+        f"rules alone: caught {caught / len(dangers):.1%}, "
+        f"false alarms {alarms / len(everyday):.1%}"
+    )
+    print(report)
+    assert caught / len(dangers) >= MIN_RULES_ALONE, report
+    assert alarms / len(everyday) <= MAX_FALSE_ALARMS, report
+
+
+def small_screen(rule: str) -> CrisisScreen:
+    """A screen with three word lists and one rule, to show what a rule means."""
+    words = {"hurt": ("hurt", "hurting"), "self": ("myself",), "past": ("ago", "used to")}
+    source = CrisisWords(
+        version=1, overdose=("zzz",), crisis=("zzz",), not_crisis=("hurt myself cooking",),
+        words=words, together={"crisis": (rule,)},
+    )  # fmt: skip
+    return CrisisScreen([source])
+
+
+@pytest.mark.parametrize(
+    ("rule", "text", "expected"),
+    [
+        ("hurt + self within 3", "I hurt myself", Danger.CRISIS),
+        ("hurt + self within 3", "myself, always hurting", Danger.CRISIS),
+        ("hurt + self within 3", "hurting, honestly, me and myself", None),
+        ("hurt + self", "hurting, honestly, me and myself", Danger.CRISIS),
+        ("hurt + self within 3 unless past", "I used to hurt myself", None),
+        ("hurt + self within 3 unless past", "I used to drink. Now I hurt myself", Danger.CRISIS),
+        ("hurt + self unless past", "I used to drink. Now I hurt myself", None),
+        ("hurt + self within 3", "I hurt myself cooking", None),
+    ],
+)
+def test_a_rule_wants_a_word_of_each_list_close_enough(
+    rule: str, text: str, expected: Danger | None
+) -> None:
+    assert small_screen(rule).assess(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("i honestly think i might just die", Danger.CRISIS),
+        ("the rope is already tied", Danger.CRISIS),
+        ("my buddy took a bunch of bars and now he is gasping", Danger.OVERDOSE),
+        ("💊💊💊 tonight. no more.", Danger.CRISIS),
+        ("ya estoy lista para borrarme", Danger.CRISIS),
+        ("mi amigo se metió algo y sigue sin despertar", Danger.OVERDOSE),
+        ("I overdosed two years ago and I'm proud of my clean time", None),
+        ("my uncle died last year, I still miss him", None),
+        ("hace dos años tuve una sobredosis", None),
+    ],
+)
+def test_new_ways_of_saying_it(screen: CrisisScreen, text: str, expected: Danger | None) -> None:
+    assert screen.assess(text) is expected

@@ -10,6 +10,7 @@ from typing import Any
 from bot.content.checkin_schema import Questionnaire
 from bot.content.files import Path_, Problem, YamlFile
 from bot.content.schema import Clinic, CrisisWords, Flow, Messages
+from bot.content.together import check_together
 from bot.safety.patterns import PatternError, normal_spellings, to_regex, words
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -136,6 +137,7 @@ def check_crisis(crisis: CrisisWords, file: YamlFile) -> Iterator[Problem]:
                     "remove one",
                     kind, index, warning=True,
                 )  # fmt: skip
+    yield from check_together(crisis, file)
 
 
 def check_flow(flow: Flow, file: YamlFile, flows: set[str], needs: Needs) -> Iterator[Problem]:

@@ -321,6 +321,9 @@ class CrisisWords(Strict):
     # Everyday idioms that must not count ("dying to see my kids").
     not_crisis: tuple[str, ...] = ()
     use: tuple[str, ...] = ()  # words of using ("I relapsed"): the slip flow, not crisis help
+    # Named word lists; rules under overdose/crisis fire when words of several lists meet.
+    words: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    together: dict[Literal["overdose", "crisis"], tuple[str, ...]] = Field(default_factory=dict)
 
 
 class ClinicSession(Strict):

@@ -19,7 +19,9 @@ BLOCK = " . "
 MIN_STEM = 3
 
 _APOSTROPHES = re.compile("['`\u2019\u2018\u00b4]")  # "can't" and "cant" read the same
-_NON_WORD = re.compile(r"[\W_]+")
+_EMOJI_RANGES = "\u2600-\u27bf\U0001f300-\U0001faff"
+_EMOJI = re.compile(f"[{_EMOJI_RANGES}]")
+_NON_WORD = re.compile(f"(?:[^\\w{_EMOJI_RANGES}]|_)+")
 _REPEATS = re.compile(r"([^\W\d_])\1+")  # "dieeee" and "die", "kil" and "kill" read the same
 _GAP_RE = rf"(?: \w+){{0,{GAP_WORDS}}}"
 
@@ -29,16 +31,22 @@ class PatternError(ValueError):
 
 
 def words(text: str) -> list[str]:
-    """Lowercase words without accents, punctuation or repeated letters."""
+    """Lowercase words without accents, punctuation or repeated letters; each emoji is a word
+    of its own, so `spellings` can read "💊" as "pills" (`spell` drops the others)."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = _NON_WORD.sub(" ", _APOSTROPHES.sub("", text))
+    text = _NON_WORD.sub(" ", _EMOJI.sub(r" \g<0> ", _APOSTROPHES.sub("", text)))
     return _REPEATS.sub(r"\1", text).split()
 
 
 def spell(found: Iterable[str], spellings: Mapping[str, str]) -> str:
     """The words joined by spaces, each written as `spellings` says ("gonna" -> "going to")."""
-    return " ".join(spellings.get(word, word) for word in found)
+    return " ".join(spellings.get(word, word) for word in _known(found, spellings))
+
+
+def _known(found: Iterable[str], spellings: Mapping[str, str]) -> list[str]:
+    """The words, less any emoji `spellings` doesn't name: those count as punctuation."""
+    return [word for word in found if word in spellings or not _EMOJI.fullmatch(word)]
 
 
 def normal_spellings(spellings: Mapping[str, str]) -> dict[str, str]:
@@ -83,9 +91,11 @@ def _choice(choice: str, spellings: Mapping[str, str]) -> str:
     stem, star, rest = choice.partition("*")
     if rest:
         raise PatternError(f"'*' goes only at the end of a word, as in 'suicid*' (not '{choice}')")
-    found = words(stem)
+    found = _known(words(stem), spellings)
     if not found:
-        raise PatternError(f"'{choice}' has no letters or digits")
+        raise PatternError(
+            f"'{choice}' has no letters or digits (an emoji counts once it is under spellings)"
+        )
     if star:
         if len(found) > 1:
             raise PatternError(f"'*' needs a single word before it (not '{choice}')")

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from bot.content.schema import CrisisWords
 from bot.safety.patterns import BLOCK, compile_patterns, normal_spellings, spell, words
+from bot.safety.together import Rules
 
 
 class Danger(StrEnum):
@@ -31,6 +32,8 @@ class _Language:
     everyday: re.Pattern[str]
     overdose: re.Pattern[str]
     crisis: re.Pattern[str]
+    overdose_rules: Rules
+    crisis_rules: Rules
 
     @classmethod
     def of(cls, source: CrisisWords, everyday: Iterable[str]) -> _Language:
@@ -40,13 +43,17 @@ class _Language:
             compile_patterns(everyday, spellings),
             compile_patterns(source.overdose, spellings),
             compile_patterns(source.crisis, spellings),
+            Rules(source.words, source.together.get("overdose", ()), spellings),
+            Rules(source.words, source.together.get("crisis", ()), spellings),
         )
 
     def assess(self, found: list[str]) -> Danger | None:
         text = self.everyday.sub(BLOCK, spell(found, self.spellings))
-        if self.overdose.search(text):
+        if self.overdose.search(text) or self.overdose_rules.fire(text):
             return Danger.OVERDOSE
-        return Danger.CRISIS if self.crisis.search(text) else None
+        if self.crisis.search(text) or self.crisis_rules.fire(text):
+            return Danger.CRISIS
+        return None
 
 
 class CrisisScreen:
