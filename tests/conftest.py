@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -104,6 +106,19 @@ STAFF_CHAT = -100500  # the clinic's staff group in every test
 ADMIN = 900  # a bootstrap admin (STAFF_TELEGRAM_IDS)
 
 BotFactory = Callable[[], Awaitable[RunningBot]]
+
+
+@contextmanager
+def write_locked(settings: Settings) -> Iterator[sqlite3.Connection]:
+    """Another process holds the SQLite database's write lock until the block ends; the
+    connection can still read."""
+    lock = sqlite3.connect(settings.database_url.removeprefix("sqlite:///"), isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")
+    try:
+        yield lock
+    finally:
+        lock.execute("COMMIT")
+        lock.close()
 
 
 @pytest.fixture

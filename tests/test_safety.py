@@ -4,8 +4,6 @@ answered twice, taps that survive Telegram's refusals, typed words that never re
 from __future__ import annotations
 
 import logging
-import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -14,7 +12,7 @@ from bot.config import Settings
 from bot.content.schema import Texts
 from bot.engine.companion import LATE
 from bot.models import Alert, Participant, PlanItem
-from tests.conftest import ADMIN, STAFF_CHAT, BotFactory, RunningBot
+from tests.conftest import ADMIN, STAFF_CHAT, BotFactory, RunningBot, write_locked
 from tests.fake_telegram import Person
 from tests.journeys import orient
 
@@ -23,10 +21,6 @@ CRISIS = "honestly I just want to DIE"
 
 def texts(bot: RunningBot) -> Texts:
     return bot.companion.content.language("en").messages.texts
-
-
-def database_file(settings: Settings) -> Path:
-    return Path(settings.database_url.removeprefix("sqlite:///"))
 
 
 async def test_crisis_lines_do_not_wait_for_the_database(
@@ -38,9 +32,7 @@ async def test_crisis_lines_do_not_wait_for_the_database(
     await orient(sam)
     lines = (await sam.send("/crisis"))[0].text
     assert "988" in lines
-    lock = sqlite3.connect(database_file(settings), isolation_level=None)
-    lock.execute("BEGIN IMMEDIATE")  # another process holds the write lock
-    try:
+    with write_locked(settings) as lock:
         got = await sam.send("/crisis")
         assert [s.text for s in got] == [lines]
         got = await sam.send(CRISIS)
@@ -51,9 +43,6 @@ async def test_crisis_lines_do_not_wait_for_the_database(
         assert lock.execute("SELECT count(*) FROM alert").fetchone() == (0,)  # none stored yet
         got = await sam.send("hello")  # anything else says sorry, and /crisis still works
         assert [s.text for s in got] == [texts(bot).error]
-    finally:
-        lock.execute("COMMIT")
-        lock.close()
     await bot.tick()  # the database is back: the flags kept meanwhile are stored and sent
     flags = bot.rows(Alert)
     assert [(a.kind, a.context) for a in flags] == [("crisis_language", LATE)] * 2

@@ -3,8 +3,6 @@ buttons, only the newest message has live buttons, long texts arrive in pages.""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from sqlmodel import Session
 
@@ -13,7 +11,7 @@ from bot.config import Settings
 from bot.content.schema import Step
 from bot.models import Alert, PlanItem
 from bot.plans.store import add_plan_item
-from tests.conftest import BotFactory, RunningBot
+from tests.conftest import BotFactory, RunningBot, write_locked
 from tests.fake_telegram import Person, WorkerKilled
 from tests.journeys import agree, answer_checkin, orient
 from tests.test_checkins import DAY_ONE, graduate
@@ -195,14 +193,9 @@ async def test_the_menu_offers_progress_and_crisis_help_even_without_the_databas
     await sam.tap("Carry on")
     crisis = (await sam.send("/crisis"))[0].text
     await sam.send("/menu")
-    lock = sqlite3.connect(settings.database_url.removeprefix("sqlite:///"), isolation_level=None)
-    lock.execute("BEGIN IMMEDIATE")  # another process holds the write lock
-    try:
+    with write_locked(settings):
         got = await sam.tap(menu_label(bot, "crisis"))
         assert [s.text for s in got] == [crisis] and got[0].labels == ["Carry on"]
-    finally:
-        lock.execute("COMMIT")
-        lock.close()
     assert bot.rows(Alert) == []  # asking for the lines is not a flag
 
 
