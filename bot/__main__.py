@@ -4,6 +4,7 @@ rekey, check."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 import sys
@@ -32,6 +33,10 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="run on Telegram (the terminal preview when no token is set)")
     commands.add_parser("sweep", help="another worker: send what is due, without polling")
+    commands.add_parser("web", help="the bot on a webhook, and the staff dashboard, on $PORT")
+    webhook = commands.add_parser("webhook", help="set or delete the bot's webhook at Telegram")
+    webhook.add_argument("action", choices=["set", "delete"])
+    webhook.add_argument("url", nargs="?", help="the web server's public https address")
     preview = commands.add_parser("preview", help="chat with the bot in this terminal")
     preview.add_argument("--user", type=int, default=PREVIEW_USER_ID, help="pretend Telegram id")
     preview.add_argument("--lang", help="language folder to preview, e.g. es")
@@ -263,6 +268,54 @@ def sweep(settings: Settings) -> int:
     return 0
 
 
+def _webhook_needs(settings: Settings) -> tuple[str, str]:
+    if not settings.telegram_token:
+        raise Fail("error: TELEGRAM_BOT_TOKEN is needed for the webhook", 2)
+    if not settings.webhook_secret:
+        raise Fail(
+            "error: TELEGRAM_WEBHOOK_SECRET is needed for the webhook: set it to a long random "
+            "string of letters, digits, _ and -",
+            2,
+        )
+    return settings.telegram_token, settings.webhook_secret
+
+
+def web(settings: Settings) -> int:
+    """The bot on a webhook and the staff dashboard, in one process on PORT."""
+    _, secret = _webhook_needs(settings)
+    companion = build_companion(settings, session_factory(_engine(settings)))
+    from bot.web.server import run_web  # the web server is only needed here
+
+    logging.getLogger().setLevel(logging.INFO)
+    run_web(settings, companion, secret)
+    return 0
+
+
+def webhook(settings: Settings, action: str, url: str | None) -> int:
+    """Point Telegram at this server's webhook, or back to polling."""
+    from bot.telegram.webhook import Refused, delete_webhook, set_webhook
+    from bot.web.server import webhook_url
+
+    token, secret = _webhook_needs(settings)
+    if action == "set" and (not url or not url.startswith("https://")):
+        raise Fail(
+            "error: webhook set needs the web server's https address, like "
+            "https://companion.example.org",
+            2,
+        )
+    try:
+        if action == "delete":
+            asyncio.run(delete_webhook(settings, token=token))
+            print("webhook deleted: the bot can poll again (python -m bot run)")
+            return 0
+        target = webhook_url(url or "")
+        asyncio.run(set_webhook(settings, token=token, secret=secret, url=target))
+    except Refused as error:
+        raise Fail(f"error: Telegram refused: {error}", 1) from None
+    print(f"webhook set: Telegram posts updates to {target}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; every failure is plain lines and a non-zero exit code, no traceback."""
     args = _parser().parse_args(argv)
@@ -284,6 +337,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return purge(settings, args.older_than, args.dry_run)
         if args.command == "sweep":
             return sweep(settings)
+        if args.command == "web":
+            return web(settings)
+        if args.command == "webhook":
+            return webhook(settings, args.action, args.url)
         if args.command == "rekey":
             return rekey_values(settings)
         return run(settings, args)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from xml.sax.saxutils import escape, quoteattr
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -20,6 +21,60 @@ class Series:
 
     name: str
     points: Sequence[tuple[datetime, int]]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """What a chart shows: its lines, its title, from when, and the top of its scale."""
+
+    series: Sequence[Series]
+    title: str
+    since: datetime
+    top: int
+
+
+Place = Callable[[datetime, int], tuple[float, float]]
+
+
+def _scale(start: datetime, now: datetime, top: int) -> Place:
+    """Where a (when, value) point goes on the picture: time across, value up from 0."""
+    left, top_y, right, bottom = MARGIN, MARGIN, WIDTH - MARGIN // 2, HEIGHT - MARGIN
+
+    def place(when: datetime, value: int) -> tuple[float, float]:
+        share = min(max((when - start) / (now - start), 0.0), 1.0)
+        return left + (right - left) * share, bottom - (bottom - top_y) * value / top
+
+    return place
+
+
+def ratings_svg(chart: Chart, *, now: datetime) -> str:
+    """The chart as SVG markup, drawn here (no script, no outside fonts), with a text list of
+    its points for screen readers."""
+    left, top_y, right, bottom = MARGIN, MARGIN, WIDTH - MARGIN // 2, HEIGHT - MARGIN
+    place = _scale(chart.since, now, chart.top)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-label={quoteattr(chart.title)} class="chart">',
+        f'<text x="{left}" y="24" class="title">{escape(chart.title)}</text>',
+    ]
+    for value in range(0, chart.top + 1, max(chart.top // 5, 1)):
+        y = bottom - (bottom - top_y) * value / chart.top
+        out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" class="grid"/>')
+        out.append(f'<text x="{left - 8}" y="{y + 4:.1f}" class="tick">{value}</text>')
+    out.append(f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" class="axis"/>')
+    for index, line in enumerate(chart.series):
+        colour = COLOURS[index % len(COLOURS)]
+        points = [place(w, v) for w, v in sorted(line.points) if w >= chart.since]
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        out.append(f'<polyline points="{path}" stroke="{colour}" class="line"/>')
+        out += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>' for x, y in points]
+        legend_x = left + index * min(160, (right - left) // len(chart.series))
+        out.append(
+            f'<rect x="{legend_x}" y="{bottom + 18}" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{legend_x + 18}" y="{bottom + 29}">{escape(line.name)}</text>'
+        )
+    out.append("</svg>")
+    return "\n".join(out)
 
 
 def ratings_chart(
@@ -46,10 +101,7 @@ def ratings_chart(
         draw.line((x, bottom, x, bottom + 4), fill="#555555")
     draw.line((left, bottom, right, bottom), fill="#555555")
 
-    def place(when: datetime, value: int) -> tuple[float, float]:
-        share = min(max((when - start) / (now - start), 0.0), 1.0)
-        return left + (right - left) * share, bottom - (bottom - top_y) * value / top
-
+    place = _scale(start, now, top)
     for index, line in enumerate(series):
         colour = COLOURS[index % len(COLOURS)]
         points = [place(when, value) for when, value in sorted(line.points) if when >= start]

@@ -22,6 +22,7 @@ DEFAULT_RATE_LIMIT = 30
 DEFAULT_ALERT_RESEND_MINUTES = 30
 DEFAULT_ALERT_RESEND_MAX = 3
 DEFAULT_INVITE_EXPIRY_DAYS = 14
+DEFAULT_PORT = 8080
 # What /delete and the retention purge do with a participant's data.
 DELETE_MODES = ("erase", "anonymise")
 
@@ -49,6 +50,10 @@ class Settings:
     encryption_keys: tuple[str, ...] = field(default=(), repr=False)
     invite_expiry_days: int = DEFAULT_INVITE_EXPIRY_DAYS
     delete_mode: str = DELETE_MODES[0]  # erase: nothing kept; anonymise: check-in scores kept
+    # `python -m bot web`: Telegram's secret header on the webhook, the port, the public address.
+    webhook_secret: str | None = field(default=None, repr=False)
+    port: int = DEFAULT_PORT
+    web_base_url: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -77,6 +82,9 @@ class Settings:
                 DEFAULT_INVITE_EXPIRY_DAYS, least=1,
             ),
             delete_mode=_delete_mode(env.get("DELETE_MODE", "")),
+            webhook_secret=_webhook_secret(env.get("TELEGRAM_WEBHOOK_SECRET", "").strip()),
+            port=_count("PORT", env.get("PORT", ""), DEFAULT_PORT, least=1),
+            web_base_url=_web_base_url(env.get("WEB_BASE_URL", "").strip()),
         )  # fmt: skip
 
 
@@ -138,6 +146,28 @@ def _api_base_url(value: str) -> str:
         raise SettingsError(
             f"TELEGRAM_API_BASE_URL must be an http(s) address like http://127.0.0.1:8081, "
             f"not {value!r}"
+        )
+    return value.rstrip("/")
+
+
+def _webhook_secret(value: str) -> str | None:
+    # Telegram's rule for secret_token: 1 to 256 of A-Z, a-z, 0-9, _ and -.
+    plain = value.replace("_", "").replace("-", "")
+    if value and (len(value) > 256 or not (plain.isascii() and plain.isalnum())):
+        raise SettingsError(
+            "TELEGRAM_WEBHOOK_SECRET may hold only letters, digits, _ and -, at most 256"
+        )
+    return value or None
+
+
+def _web_base_url(value: str) -> str | None:
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise SettingsError(
+            f"WEB_BASE_URL must be the web server's public address like "
+            f"https://companion.example.org, not {value!r}"
         )
     return value.rstrip("/")
 

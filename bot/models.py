@@ -309,6 +309,7 @@ class AuditAction(StrEnum):
     ADD_STAFF = "add_staff"
     REMOVE_STAFF = "remove_staff"
     VIEW_AUDIT = "view_audit"
+    SIGN_IN = "sign_in"  # into the web dashboard, with a one-time link
 
 
 class AuditEntry(SQLModel, table=True):
@@ -321,6 +322,27 @@ class AuditEntry(SQLModel, table=True):
     # Bookkeeping only ("page 2", "role counsellor"): never names or clinical words.
     detail: str = Field(default="", max_length=128)
     at: datetime = _when(nullable=False, index=True)
+
+
+class DashboardLink(SQLModel, table=True):
+    """A one-time sign-in link to the web dashboard, sent by /dashboard: only its hash is kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    staff_telegram_id: int = Field(sa_type=sa.BigInteger)
+    expires_at: datetime = _when(nullable=False)
+    used_at: datetime | None = _when()
+
+
+class DashboardSession(SQLModel, table=True):
+    """A staff member signed in to the web dashboard; the cookie holds what hashes to the id."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_hash: str = Field(max_length=64, unique=True, index=True)
+    staff_telegram_id: int = Field(sa_type=sa.BigInteger, index=True)
+    started_at: datetime = _when(nullable=False)
+    last_seen_at: datetime = _when(nullable=False)
+    ended_at: datetime | None = _when()
 
 
 # ----- Encryption at rest -----

@@ -24,6 +24,7 @@ from bot.db import create_engine, migrate, session_factory
 from bot.engine.companion import Companion, build_companion
 from bot.models import CheckIn, Participant, ScheduledMessage
 from bot.telegram.app import App, build_application
+from bot.telegram.heartbeat import Heartbeat
 from tests.fake_telegram import TOKEN, Clock, FakeTelegram, Person
 
 M = TypeVar("M", bound=SQLModel)
@@ -38,6 +39,7 @@ class RunningBot:
     engine: sa.Engine
     clock: Clock
     companion: Companion
+    heartbeat: Heartbeat  # when this process's sweep last finished
 
     def person(self, user_id: int = 4242, language_code: str = "en") -> Person:
         return Person(self.app, self.telegram, user_id, language_code)
@@ -144,11 +146,14 @@ async def start_bot(settings: Settings) -> AsyncIterator[BotFactory]:
         migrate(engine)
         companion = build_companion(settings, session_factory(engine), clock=clock)
         telegram = FakeTelegram()
-        app = build_application(settings, companion, request=telegram, token=TOKEN)
+        heartbeat = Heartbeat()
+        app = build_application(
+            settings, companion, request=telegram, token=TOKEN, heartbeat=heartbeat
+        )
         await app.initialize()
         assert app.post_init is not None
         await app.post_init(app)  # as run_polling does once it has initialised
-        bot = RunningBot(app, telegram, engine, clock, companion)
+        bot = RunningBot(app, telegram, engine, clock, companion, heartbeat)
         running.append(bot)
         return bot
 

@@ -333,5 +333,5 @@ async def test_command_menus_for_participants_and_staff(bot: RunningBot) -> None
                        "help", "stop", "mydata", "delete"]  # fmt: skip
     staff = [c["command"] for c in menus[None, STAFF_CHAT]]
     assert staff == ["alerts", "participants", "participant", "export", "invite", "graduate",
-                     "staff", "audit"]  # fmt: skip
+                     "staff", "audit", "dashboard"]  # fmt: skip
     assert menus[None, ADMIN] == menus[None, STAFF_CHAT]

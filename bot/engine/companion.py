@@ -97,6 +97,7 @@ class Companion:
         bot_username: str | None = None,
         staff_chat: bool = False,
         invite_expiry_days: int = DEFAULT_INVITE_EXPIRY_DAYS,
+        web_base_url: str | None = None,
     ) -> None:
         self._staff_chat = staff_chat
         self._default_timezone = default_timezone
@@ -111,7 +112,7 @@ class Companion:
         self.desk = Desk(
             sessions=sessions, content=lambda: self._live.content, clock=clock,
             zone=ZoneInfo(default_timezone), bot_username=bot_username, graduate=self.graduate,
-            reload=self.reload, invite_days=invite_expiry_days,
+            reload=self.reload, invite_days=invite_expiry_days, web_base_url=web_base_url,
         )  # fmt: skip
         self.sweep = Sweep(
             registry=registry, content=lambda: self._live.content, sessions=sessions,
@@ -340,6 +341,7 @@ def build_companion(
         bot_username=settings.bot_username,
         staff_chat=settings.staff_chat_id is not None,
         invite_expiry_days=settings.invite_expiry_days,
+        web_base_url=settings.web_base_url,
     )
 
 

@@ -20,7 +20,7 @@ from bot.db import SessionFactory
 from bot.engine import callbacks as cb
 from bot.engine.types import Button, Incoming, Kind, Reply
 from bot.models import Alert, AuditAction, CheckIn, Participant, StaffMember, StaffRole
-from bot.staff import review, store, views
+from bot.staff import review, signin, store, views
 from bot.staff.export import write_checkin_csv
 from bot.staff.texts import StaffTexts, fill
 
@@ -33,6 +33,7 @@ COMMANDS = (
     "graduate",
     "staff",
     "audit",
+    "dashboard",
 )
 ALERT = "x"  # x|ack|alert id, x|res|alert id, x|tl|participant id
 PAGE = "y"  # y|p|status|page: the participant list; y|t|participant id|page: a timeline
@@ -58,6 +59,7 @@ class Desk:
     graduate: Callable[[str, date], list[CheckIn]]
     reload: Callable[[], list[Reply]]
     invite_days: int = DEFAULT_INVITE_EXPIRY_DAYS  # how long an invite link works
+    web_base_url: str | None = None  # the dashboard's public address; None: not set up
 
     def staff_ids(self) -> list[int]:
         """Everyone on staff, for their command menu."""
@@ -113,10 +115,6 @@ class _Work:
     texts: StaffTexts
     now: datetime
 
-    @property
-    def is_admin(self) -> bool:
-        return self.member.role == StaffRole.ADMIN
-
     def say(self, text: str, **values: object) -> list[Reply]:
         return [Reply(fill(text, values))]
 
@@ -148,7 +146,10 @@ class _Work:
             return self.invite(args[0]) if args else self.say(replies.usage_invite)
         if name == "graduate":
             return self.graduate(args) if args else self.say(replies.usage_graduate)
-        if not self.is_admin:
+        if name == "dashboard":
+            return self.dashboard()
+        action = AuditAction.ADD_STAFF if name == "staff" else AuditAction.VIEW_AUDIT
+        if not store.allowed(self.member, action):
             return self.say(replies.admins_only)
         if name == "staff":
             return self.staff(args)
@@ -338,6 +339,15 @@ class _Work:
             self.audit(AuditAction.REMOVE_STAFF, detail=str(who))
             return self.say(words.removed, telegram_id=who)
         return self.say(self.texts.replies.usage_staff)
+
+    def dashboard(self) -> list[Reply]:
+        base = self.desk.web_base_url
+        if base is None:
+            return self.say(self.texts.replies.dashboard_off)
+        link = signin.make_link(
+            session=self.session, member=self.member, base_url=base, now=self.now
+        )
+        return self.say(self.texts.replies.dashboard_link, link=link)
 
     def audit_log(self) -> list[Reply]:
         entries = store.audit_log(session=self.session, limit=AUDIT_ROWS)

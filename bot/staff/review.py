@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -57,6 +57,7 @@ class OverviewRow:
     last_contact: datetime | None
     open_alerts: int
     next_checkin: datetime | None
+    bam: Mapping[str, int | None] | None = None  # the latest Use, Risk and Protective scores
 
 
 def participant_status(participant: Participant, now: datetime) -> ParticipantStatus:
@@ -96,6 +97,11 @@ def overview(
             .group_by(col(CheckIn.participant_id))
         ).all()
     )
+    latest: dict[int | None, Mapping[str, int | None]] = {}
+    for scored in session.exec(
+        select(CheckIn).where(col(CheckIn.score_use).is_not(None)).order_by(col(CheckIn.day))
+    ).all():
+        latest[scored.participant_id] = _scores(scored)
     people = session.exec(
         select(Participant).where(
             col(Participant.label).is_not(None) | col(Participant.consented_at).is_not(None)
@@ -108,6 +114,7 @@ def overview(
             last_contact=person.last_seen_at,
             open_alerts=alerts.get(person.id, 0),
             next_checkin=next_due.get(person.id),
+            bam=latest.get(person.id),
         )
         for person in people
     ]
@@ -120,15 +127,25 @@ def overview(
     return sorted((r for r in rows if status in (None, r.status)), key=lambda r: r.label)
 
 
-def timeline(
+@dataclass(frozen=True)
+class History:
+    """One participant's history as plain values: a title, a summary, and headed sections of
+    lines (the 'nothing yet' line where a section is empty)."""
+
+    title: str
+    summary: str
+    sections: list[tuple[str, list[str]]]
+
+
+def history(
     *,
     session: Session,
     participant: Participant,
     now: datetime,
     texts: StaffTexts,
     zone: ZoneInfo,
-) -> list[str]:
-    """One participant's history, section by section, in pages that fit a Telegram message."""
+) -> History:
+    """Everything staff see about one participant, section by section, for any screen."""
     words = texts.timeline
     answers = session.exec(
         select(Answer)
@@ -137,10 +154,6 @@ def timeline(
     ).all()
     last = day(participant.last_seen_at, zone) or texts.participants.no_date
     status = name_of(texts.statuses, participant_status(participant, now))
-    lines = [
-        fill(words.title, {"label": label_of(participant)}),
-        fill(words.summary, {"status": status, "last_contact": last}),
-    ]
     sections = [
         (words.completed, _completions(session, participant, zone)),
         (words.cravings, _paired(answers, zone, "rate", "checkback")),
@@ -151,15 +164,46 @@ def timeline(
         (words.checkins, _checkins(session, participant, texts, zone)),
         (words.alerts, _alerts(session, participant, texts, zone)),
     ]
-    for heading, body in sections:
-        lines += ["", f"{heading}:", *(body or [words.nothing])]
+    return History(
+        title=fill(words.title, {"label": label_of(participant)}),
+        summary=fill(words.summary, {"status": status, "last_contact": last}),
+        sections=[(heading, body or [words.nothing]) for heading, body in sections],
+    )
+
+
+def timeline(
+    *,
+    session: Session,
+    participant: Participant,
+    now: datetime,
+    texts: StaffTexts,
+    zone: ZoneInfo,
+) -> list[str]:
+    """One participant's history in pages that fit a Telegram message."""
+    told = history(session=session, participant=participant, now=now, texts=texts, zone=zone)
+    lines = [told.title, told.summary]
+    for heading, body in told.sections:
+        lines += ["", f"{heading}:", *body]
     return _pages(lines)
 
 
 def timeline_chart(
     *, session: Session, participant: Participant, now: datetime, texts: StaffTexts
 ) -> bytes | None:
-    """Craving ratings and the monthly Use, Risk and Protective scores over the whole follow-up."""
+    """The chart of chart_lines as a PNG, for Telegram; None with too few points."""
+    drawn = chart_lines(session=session, participant=participant, now=now, texts=texts)
+    if drawn is None:
+        return None
+    return charts.ratings_chart(
+        drawn.series, now=now, title=drawn.title, since=drawn.since, top=drawn.top
+    )
+
+
+def chart_lines(
+    *, session: Session, participant: Participant, now: datetime, texts: StaffTexts
+) -> charts.Chart | None:
+    """Craving ratings and the monthly Use, Risk and Protective scores over the whole follow-up;
+    None with too few points for a useful picture."""
     words = texts.timeline
     cravings = session.exec(
         select(Answer.answered_at, Answer.value).where(
@@ -189,8 +233,7 @@ def timeline_chart(
         return None
     since = min(points[0], now - timedelta(weeks=charts.WEEKS))
     title = fill(words.chart_title, {"label": label_of(participant)})
-    top = BAM_TOP if scored else 10
-    return charts.ratings_chart(series, now=now, title=title, since=since, top=top)
+    return charts.Chart(series, title=title, since=since, top=BAM_TOP if scored else 10)
 
 
 def _completions(session: Session, participant: Participant, zone: ZoneInfo) -> list[str]:

@@ -23,6 +23,7 @@ from bot.models import (
 MAX_DETAIL = 128
 MAX_NOTE = 200
 ID_PREFIX = "#"  # a participant without a label is known to staff as #<participant id>
+ADMINS_ONLY = frozenset({AuditAction.VIEW_AUDIT, AuditAction.ADD_STAFF, AuditAction.REMOVE_STAFF})
 
 
 def bootstrap_admins(*, session: Session, telegram_ids: Iterable[int]) -> list[StaffMember]:
@@ -57,6 +58,12 @@ def role_of(*, session: Session, telegram_id: int) -> StaffRole | None:
     """The staff role of this Telegram user, or None for everyone else."""
     found = member(session=session, telegram_id=telegram_id)
     return StaffRole(found.role) if found is not None else None
+
+
+def allowed(member: StaffMember, action: AuditAction) -> bool:
+    """May this staff member do this, in Telegram or on the dashboard? Counsellors may do all
+    but manage staff and read the audit log."""
+    return member.role == StaffRole.ADMIN or action not in ADMINS_ONLY
 
 
 def add_staff(

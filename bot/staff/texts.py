@@ -80,6 +80,7 @@ class AuditActions(Strict):
     add_staff: str
     remove_staff: str
     view_audit: str
+    sign_in: str
 
 
 class Timeline(Strict):
@@ -160,6 +161,7 @@ class Commands(Strict):
     graduate: str
     staff: str
     audit: str
+    dashboard: str
 
 
 class Replies(Strict):
@@ -167,6 +169,8 @@ class Replies(Strict):
 
     help: str
     admins_only: str
+    dashboard_link: str
+    dashboard_off: str
     bad_date: str
     usage_participant: str
     usage_invite: str
@@ -223,6 +227,7 @@ TEMPLATES: dict[str, frozenset[str]] = {
     "staff.not_staff": frozenset({"telegram_id"}),
     "staff.line": frozenset({"telegram_id", "role"}),
     "audit.line": frozenset({"when", "staff", "action", "label", "detail"}),
+    "replies.dashboard_link": frozenset({"link"}),
     "replies.invite_made": frozenset({"label", "code", "link", "expires"}),
     "replies.label_taken": frozenset({"label"}),
     "replies.graduated": frozenset({"label", "date", "count"}),

@@ -25,6 +25,7 @@ from bot.config import Settings
 from bot.content.loader import DEFAULT_LANGUAGE
 from bot.engine.companion import Companion
 from bot.telegram.handlers import Front
+from bot.telegram.heartbeat import Heartbeat
 from bot.telegram.updates import ReadableUpdates
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     token: str | None = None,
+    heartbeat: Heartbeat | None = None,
 ) -> App:
     """The bot: handlers in the order they must win, and the reminder clock."""
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
@@ -86,7 +88,8 @@ def build_application(
 
     assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
     # The scheduler is only a clock: the sweep asks the database what is due.
-    application.job_queue.run_repeating(front.sweep, interval=SWEEP_SECONDS, first=5, name=SWEEP)
+    sweep = front.sweep if heartbeat is None else heartbeat.around(front.sweep)
+    application.job_queue.run_repeating(sweep, interval=SWEEP_SECONDS, first=5, name=SWEEP)
     return application
 
 

@@ -58,12 +58,13 @@ class ReadableUpdates(BaseRequest):
         if not isinstance(answer, dict) or not isinstance(answer.get("result"), list):
             return status, body
         answer["result"] = [
-            readable for update in answer["result"] if (readable := _readable(update)) is not None
+            kept for update in answer["result"] if (kept := readable(update)) is not None
         ]
         return status, json.dumps(answer).encode()
 
 
-def _readable(update: object) -> JSONDict | None:
+def readable(update: object) -> JSONDict | None:
+    """The update, its id alone when the library cannot read it, or None without an id."""
     update_id = update.get("update_id") if isinstance(update, dict) else None
     if not isinstance(update_id, int):  # not an update at all: nothing to move past
         log.warning("an update without an id was skipped")

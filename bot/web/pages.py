@@ -1,0 +1,201 @@
+"""The dashboard's pages: each reads through the same staff getters as the Telegram commands,
+checks the same role and writes the same audit row; the templates only render."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from bot import charts
+from bot.content.loader import DEFAULT_LANGUAGE
+from bot.models import AuditAction
+from bot.staff import review, store
+from bot.staff.export import write_checkin_csv
+from bot.staff.review import OverviewRow, ParticipantStatus
+from bot.staff.texts import day, name_of
+from bot.staff.views import CLOCK
+from bot.web.guard import Visit
+
+AUDIT_ROWS = 100
+ALL = "all"
+ACKNOWLEDGED, RESOLVED, TAKEN = "acknowledged", "resolved", "taken"
+Key = Callable[[OverviewRow], Any]
+SORTS: dict[str, Key] = {
+    "label": lambda row: row.label,
+    "status": lambda row: row.status.value,
+    "last_contact": lambda row: row.last_contact,
+    "open_alerts": lambda row: row.open_alerts,
+    "next_checkin": lambda row: row.next_checkin,
+    "use": lambda row: _bam(row, "use"),
+    "risk": lambda row: _bam(row, "risk"),
+    "protective": lambda row: _bam(row, "protective"),
+}
+
+
+def _bam(row: OverviewRow, scale: str) -> int | None:
+    return row.bam.get(scale) if row.bam else None
+
+
+def participants(visit: Visit) -> Response:
+    """Everyone, filtered by status and sorted by a column, as /participants lists them."""
+    query = visit.request.query_params
+    status = query.get("status", ALL)
+    wanted = ParticipantStatus(status) if status in set(ParticipantStatus) else None
+    sort = query.get("sort", "label") if query.get("sort") in SORTS else "label"
+    descending = query.get("order") == "desc"
+    rows = review.overview(session=visit.session, now=visit.now, status=wanted)
+    key = SORTS[sort]
+    known = sorted((r for r in rows if key(r) is not None), key=key, reverse=descending)
+    shown = known + [r for r in rows if key(r) is None]  # rows without a value go last
+    visit.audit(AuditAction.LIST_PARTICIPANTS, detail=f"{wanted or ALL} on the dashboard")
+    zone = visit.desk.zone
+    return visit.render(
+        "participants.html",
+        {
+            "rows": shown,
+            "status": wanted.value if wanted else ALL,
+            "statuses": [(s.value, name_of(visit.texts.statuses, s)) for s in ParticipantStatus],
+            "sort": sort,
+            "descending": descending,
+            "status_name": lambda s: name_of(visit.texts.statuses, s),
+            "day": lambda when: day(when, zone),
+        },
+    )
+
+
+def participant(visit: Visit) -> Response:
+    """One participant's timeline and chart, as /participant LABEL shows them."""
+    label = visit.request.path_params["label"]
+    found = store.participant_by_label(session=visit.session, label=label)
+    if found is None:
+        return visit.render("missing.html", {"label": label}, status_code=404)
+    told = review.history(
+        session=visit.session, participant=found, now=visit.now, texts=visit.texts,
+        zone=visit.desk.zone,
+    )  # fmt: skip
+    drawn = review.chart_lines(
+        session=visit.session, participant=found, now=visit.now, texts=visit.texts
+    )
+    visit.audit(AuditAction.VIEW_PARTICIPANT, found.id, "on the dashboard")
+    # Drawn here with every text in it escaped, so it goes into the page as markup.
+    chart = Markup(charts.ratings_svg(drawn, now=visit.now)) if drawn else None
+    return visit.render("participant.html", {"history": told, "chart": chart})
+
+
+def alerts(visit: Visit) -> Response:
+    """The alerts nobody has resolved, oldest first, with forms to take and close them."""
+    found = store.open_alerts(session=visit.session)
+    visit.audit(AuditAction.VIEW_ALERTS, detail=f"{len(found)} open")
+    words = visit.texts.alerts
+    said = {ACKNOWLEDGED: words.acknowledged, RESOLVED: words.resolved, TAKEN: words.taken}
+    zone = visit.desk.zone
+    return visit.render(
+        "alerts.html",
+        {
+            "alerts": [
+                {
+                    "id": alert.id,
+                    "label": store.label_of(person),
+                    "kind": name_of(visit.texts.alert_kinds, alert.kind),
+                    "where": alert.context,
+                    "when": alert.created_at.astimezone(zone).strftime(CLOCK),
+                    "status": name_of(visit.texts.alert_statuses, alert.status),
+                    "open": alert.acknowledged_at is None,
+                }
+                for alert, person in found
+            ],
+            "done": said.get(visit.request.query_params.get("done", "")),
+            "max_note": store.MAX_NOTE,
+        },
+    )
+
+
+def alert_count(visit: Visit) -> Response:
+    """How many alerts are open, for the live count in the navigation."""
+    return JSONResponse({"open": len(store.open_alerts(session=visit.session))})
+
+
+def acknowledge(visit: Visit) -> Response:
+    """Take an alert, as the Acknowledge button does."""
+    alert_id = int(visit.request.path_params["alert_id"])
+    taken = store.acknowledge(
+        session=visit.session, alert_id=alert_id, by=visit.member.telegram_id, now=visit.now
+    )
+    if taken is not None:
+        visit.audit(AuditAction.ACKNOWLEDGE, taken.participant_id, f"alert {alert_id}")
+    return _back_to_alerts(ACKNOWLEDGED if taken else TAKEN)
+
+
+def resolve(visit: Visit) -> Response:
+    """Close an alert with a note, as Resolve and the reply with the note do."""
+    alert_id = int(visit.request.path_params["alert_id"])
+    note = str(visit.form.get("note", "")) if visit.form else ""
+    if not note.strip():  # the form asks for a note; an empty one resolves nothing
+        return _back_to_alerts(TAKEN)
+    done = store.resolve(
+        session=visit.session, alert_id=alert_id, by=visit.member.telegram_id, note=note,
+        now=visit.now,
+    )  # fmt: skip
+    if done is not None:
+        visit.audit(AuditAction.RESOLVE, done.participant_id, f"alert {alert_id}")
+    return _back_to_alerts(RESOLVED if done else TAKEN)
+
+
+def _back_to_alerts(done: str) -> Response:
+    return RedirectResponse(f"/alerts?done={done}", status_code=303)
+
+
+def export_form(visit: Visit) -> Response:
+    """Where to ask for the CSV, and what it is."""
+    return visit.render("export.html", {})
+
+
+def export_file(visit: Visit) -> Response:
+    """The check-in answers as CSV, as /export sends them, under the 42 CFR Part 2 notice."""
+    text = visit.request.query_params.get("since", "").strip()
+    try:
+        since = date.fromisoformat(text) if text else None
+    except ValueError:
+        return visit.render("export.html", {"bad_date": True}, status_code=400)
+    out = io.StringIO()
+    questionnaires = visit.desk.content().language(DEFAULT_LANGUAGE).questionnaires
+    rows = write_checkin_csv(
+        session=visit.session, out=out, since=since, questionnaires=questionnaires,
+        zone=visit.desk.zone,
+    )  # fmt: skip
+    visit.audit(AuditAction.EXPORT, detail=f"since {since or 'start'}, {rows} rows")
+    name = f"checkins-{visit.now.astimezone(visit.desk.zone):%Y-%m-%d}.csv"
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def audit_log(visit: Visit) -> Response:
+    """The newest rows of the audit log, for admins only."""
+    if not visit.may(AuditAction.VIEW_AUDIT):
+        return visit.render("admins_only.html", {}, status_code=403)
+    entries = store.audit_log(session=visit.session, limit=AUDIT_ROWS)
+    visit.audit(AuditAction.VIEW_AUDIT)
+    zone = visit.desk.zone
+    return visit.render(
+        "audit.html",
+        {
+            "entries": [
+                {
+                    "when": entry.at.astimezone(zone).strftime(CLOCK),
+                    "staff": entry.staff_telegram_id,
+                    "action": name_of(visit.texts.audit_actions, entry.action),
+                    "label": store.label_of(person) if person else "",
+                    "detail": entry.detail,
+                }
+                for entry, person in entries
+            ]
+        },
+    )

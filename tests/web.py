@@ -1,0 +1,31 @@
+"""The web server of `python -m bot web` over a test bot, and an HTTP client for it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from starlette.applications import Starlette
+
+from bot.staff.desk import Desk
+from bot.web.app import create_app
+from tests.conftest import RunningBot
+
+SECRET = "test-webhook-secret_1"
+BASE = "https://dashboard.test"
+
+
+def web_app(bot: RunningBot, desk: Desk | None = None) -> Starlette:
+    """The ASGI app over this bot's application and staff desk (or another desk)."""
+    return create_app(
+        desk or bot.companion.desk, application=bot.app, secret=SECRET, heartbeat=bot.heartbeat
+    )
+
+
+@asynccontextmanager
+async def client(web: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    """A browser-less client on https, so the Secure cookie comes back."""
+    transport = httpx.ASGITransport(app=web)
+    async with httpx.AsyncClient(transport=transport, base_url=BASE) as opened:
+        yield opened
