@@ -29,3 +29,16 @@ async def client(web: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=web)
     async with httpx.AsyncClient(transport=transport, base_url=BASE) as opened:
         yield opened
+
+
+async def dashboard_link(bot: RunningBot, user_id: int) -> str:
+    """A staff member sends /dashboard and gets a one-time link."""
+    got = await bot.person(user_id).send("/dashboard")
+    return got[0].text.splitlines()[1]
+
+
+async def sign_in(web: httpx.AsyncClient, link: str) -> httpx.Response:
+    """Open the link and press Sign in."""
+    shown = await web.get(link)
+    assert shown.status_code == 200 and "Sign in" in shown.text
+    return await web.post(link)

@@ -1,0 +1,201 @@
+"""The staff dashboard over HTTP: a one-time link from /dashboard opens a session; without
+one, or without a form's token, nothing is shown or done; roles and the audit log as in
+Telegram."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import io
+import re
+from datetime import date
+
+import pytest
+from sqlmodel import Session
+
+from bot.config import Settings
+from bot.models import Alert, AlertStatus, AuditEntry, DashboardLink
+from bot.staff import review, signin, store
+from bot.staff.export import write_checkin_csv
+from bot.web.guard import CSRF_FIELD
+from tests.conftest import ADMIN, RunningBot
+from tests.staff_history import full_history, person
+from tests.web import BASE, client, dashboard_link, sign_in, web_app
+
+COUNSELLOR = 901
+PAGES = ("/participants", "/participants/chart-7", "/alerts", "/alerts/count", "/export",
+         "/export/checkins.csv", "/audit")  # fmt: skip
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return dataclasses.replace(settings, web_base_url=BASE)
+
+
+def history(bot: RunningBot) -> int:
+    """chart-7's stored history, and two more participants; the id of chart-7's open alert."""
+    with Session(bot.engine) as session:
+        full_history(session)
+        person(session, "chart-12", last_seen_at=bot.clock.now)
+        person(session, "chart-3")
+        session.commit()
+    return next(a.id or 0 for a in bot.rows(Alert) if a.status == AlertStatus.OPEN)
+
+
+def actions(bot: RunningBot) -> list[str]:
+    return [entry.action for entry in bot.rows(AuditEntry)]
+
+
+def csrf(page: str) -> str:
+    found = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
+    assert found is not None
+    return found[1]
+
+
+async def test_without_web_base_url_the_dashboard_is_not_set_up(bot: RunningBot) -> None:
+    bot.companion.desk = dataclasses.replace(bot.companion.desk, web_base_url=None)
+    got = await bot.person(ADMIN).send("/dashboard")
+    assert got[0].text == (
+        "The web dashboard is not set up. Ask whoever runs the bot to set WEB_BASE_URL."
+    )
+    got = await bot.person(4242).send("/dashboard")  # not staff: as any unknown command
+    assert "dashboard" not in got[0].text
+
+
+async def test_a_link_signs_in_once(bot: RunningBot) -> None:
+    link = await dashboard_link(bot, ADMIN)
+    assert link.startswith(f"{BASE}/signin/")
+    token = link.rsplit("/", 1)[1]
+    [stored] = bot.rows(DashboardLink)
+    assert stored.token_hash == signin.digest(token) and token not in stored.token_hash
+    async with client(web_app(bot)) as web:
+        opened = await sign_in(web, link)
+        assert opened.status_code == 303 and opened.headers["location"] == "/participants"
+        cookie = opened.headers["set-cookie"].lower()
+        assert all(part in cookie for part in ("secure", "httponly", "samesite=lax"))
+        page = await web.get("/participants")
+    assert page.status_code == 200 and "<h1>Participants</h1>" in page.text
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["cache-control"] == "no-store"
+    assert "<script>" not in page.text and "style=" not in page.text
+    async with client(web_app(bot)) as again:
+        reused = await sign_in(again, link)
+    assert reused.status_code == 403 and "does not work" in reused.text
+    assert actions(bot) == ["sign_in", "list_participants"]
+
+
+async def test_a_link_works_for_ten_minutes(bot: RunningBot) -> None:
+    link = await dashboard_link(bot, ADMIN)
+    bot.clock.advance(minutes=10, seconds=1)
+    async with client(web_app(bot)) as web:
+        assert (await sign_in(web, link)).status_code == 403
+
+
+async def test_nothing_without_a_session(bot: RunningBot) -> None:
+    alert_id = history(bot)
+    async with client(web_app(bot)) as web:
+        for path in PAGES:
+            got = await web.get(path)
+            assert got.status_code == 401, path
+            assert "chart-7" not in got.text and "You are not signed in" in got.text
+        web.cookies.set("iop_dashboard", "made-up", domain="dashboard.test")
+        assert (await web.get("/participants")).status_code == 401
+        taken = await web.post(f"/alerts/{alert_id}/acknowledge", data={CSRF_FIELD: "x"})
+    assert taken.status_code == 401
+    assert all(a.acknowledged_at is None for a in bot.rows(Alert))
+    assert actions(bot) == []
+
+
+async def test_forms_need_their_token(bot: RunningBot) -> None:
+    alert_id = history(bot)
+    async with client(web_app(bot)) as web:
+        await sign_in(web, await dashboard_link(bot, ADMIN))
+        page = (await web.get("/alerts")).text
+        forged = await web.post(f"/alerts/{alert_id}/acknowledge", data={CSRF_FIELD: "0" * 64})
+        assert forged.status_code == 403
+        assert [a.acknowledged_at for a in bot.rows(Alert) if a.id == alert_id] == [None]
+        done = await web.post(f"/alerts/{alert_id}/acknowledge", data={CSRF_FIELD: csrf(page)})
+        assert done.headers["location"] == "/alerts?done=acknowledged"
+        resolved = await web.post(
+            f"/alerts/{alert_id}/resolve", data={CSRF_FIELD: csrf(page), "note": "Called back"}
+        )
+        assert resolved.headers["location"] == "/alerts?done=resolved"
+        assert "Alert resolved. Thank you." in (await web.get("/alerts?done=resolved")).text
+    [alert] = [a for a in bot.rows(Alert) if a.id == alert_id]
+    assert (alert.acknowledged_by, alert.resolved_by) == (ADMIN, ADMIN)
+    assert alert.resolution_note == "Called back"
+    assert actions(bot) == ["sign_in", "view_alerts", "acknowledge", "resolve", "view_alerts"]
+
+
+async def test_a_session_ends_after_15_idle_minutes_or_on_sign_out(bot: RunningBot) -> None:
+    async with client(web_app(bot)) as web:
+        await sign_in(web, await dashboard_link(bot, ADMIN))
+        bot.clock.advance(minutes=14)
+        page = await web.get("/participants")  # in use: kept alive
+        assert page.status_code == 200
+        bot.clock.advance(minutes=14)
+        assert (await web.get("/alerts/count")).json() == {"open": 0}  # the live count ...
+        bot.clock.advance(minutes=2)
+        assert (await web.get("/participants")).status_code == 401  # ... keeps nothing alive
+
+        await sign_in(web, await dashboard_link(bot, ADMIN))
+        page = await web.get("/participants")
+        out = await web.post("/signout", data={CSRF_FIELD: csrf(page.text)})
+        assert out.status_code == 200 and "You are not signed in" in out.text
+        assert (await web.get("/participants")).status_code == 401
+
+
+async def test_a_counsellor_cannot_read_the_audit_log(bot: RunningBot) -> None:
+    await bot.person(ADMIN).send(f"/staff add {COUNSELLOR} counsellor")
+    async with client(web_app(bot)) as web:
+        await sign_in(web, await dashboard_link(bot, COUNSELLOR))
+        page = await web.get("/participants")
+        assert 'href="/audit"' not in page.text
+        refused = await web.get("/audit")
+    assert refused.status_code == 403 and "Only admins can do that." in refused.text
+    async with client(web_app(bot)) as web:
+        await sign_in(web, await dashboard_link(bot, ADMIN))
+        log = await web.get("/audit")
+    assert log.status_code == 200 and "signed in to the dashboard" in log.text
+    assert [e.action for e in bot.rows(AuditEntry)].count("view_audit") == 1
+
+
+async def test_the_pages_show_what_telegram_shows(bot: RunningBot) -> None:
+    history(bot)
+    async with client(web_app(bot)) as web:
+        await sign_in(web, await dashboard_link(bot, ADMIN))
+        table = await web.get("/participants?sort=risk&order=desc")
+        one = await web.get("/participants/chart-7")
+        unknown = await web.get("/participants/nobody")
+        csv_file = await web.get("/export/checkins.csv?since=2026-03-01")
+        bad = await web.get("/export/checkins.csv?since=March")
+    labels = re.findall(r'<th scope="row"><a href="/participants/([^"]+)">', table.text)
+    assert labels == ["chart-7", "chart-12", "chart-3"]  # chart-7's Risk 10; none go last
+    assert "<td>Graduated</td>" in table.text
+    texts, zone = bot.companion.content.staff_texts("en"), bot.companion.desk.zone
+    with Session(bot.engine) as session:
+        ana = store.participant_by_label(session=session, label="chart-7")
+        assert ana is not None
+        pages = review.timeline(
+            session=session, participant=ana, now=bot.clock.now, texts=texts, zone=zone
+        )
+        expected = io.StringIO()
+        questionnaires = bot.companion.content.language("en").questionnaires
+        write_checkin_csv(
+            session=session, out=expected, since=date(2026, 3, 1),
+            questionnaires=questionnaires, zone=zone,
+        )  # fmt: skip
+    shown = html.unescape(re.sub(r"<[^>]+>", "", one.text))
+    for line in "\n".join(pages).splitlines():
+        assert line.strip().rstrip(":") in shown
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in one.text
+    assert unknown.status_code == 404 and "nobody" in unknown.text
+    assert csv_file.text == expected.getvalue()
+    assert csv_file.text.startswith("# NOTICE: 42 CFR Part 2 confidentiality.")
+    assert csv_file.headers["content-disposition"].startswith('attachment; filename="checkins-')
+    assert bad.status_code == 400
+    assert actions(bot) == ["sign_in", "list_participants", "view_participant", "export"]
