@@ -14,13 +14,12 @@ import pytest
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.models import Alert, AlertStatus, AuditEntry, DashboardLink
+from bot.models import Alert, AuditEntry, DashboardLink
 from bot.staff import review, signin, store
 from bot.staff.export import write_checkin_csv
 from bot.web.guard import CSRF_FIELD
 from tests.conftest import ADMIN, RunningBot
-from tests.staff_history import full_history, person
-from tests.web import BASE, client, dashboard_link, sign_in, web_app
+from tests.web import BASE, client, dashboard_link, history, sign_in, web_app
 
 COUNSELLOR = 901
 PAGES = ("/participants", "/participants/chart-7", "/alerts", "/alerts/count", "/export",
@@ -30,16 +29,6 @@ PAGES = ("/participants", "/participants/chart-7", "/alerts", "/alerts/count", "
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     return dataclasses.replace(settings, web_base_url=BASE)
-
-
-def history(bot: RunningBot) -> int:
-    """chart-7's stored history, and two more participants; the id of chart-7's open alert."""
-    with Session(bot.engine) as session:
-        full_history(session)
-        person(session, "chart-12", last_seen_at=bot.clock.now)
-        person(session, "chart-3")
-        session.commit()
-    return next(a.id or 0 for a in bot.rows(Alert) if a.status == AlertStatus.OPEN)
 
 
 def actions(bot: RunningBot) -> list[str]:

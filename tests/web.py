@@ -6,11 +6,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
+from sqlmodel import Session
 from starlette.applications import Starlette
 
+from bot.models import Alert, AlertStatus
 from bot.staff.desk import Desk
 from bot.web.app import create_app
 from tests.conftest import RunningBot
+from tests.staff_history import full_history, person
 
 SECRET = "test-webhook-secret_1"
 BASE = "https://dashboard.test"
@@ -42,3 +45,13 @@ async def sign_in(web: httpx.AsyncClient, link: str) -> httpx.Response:
     shown = await web.get(link)
     assert shown.status_code == 200 and "Sign in" in shown.text
     return await web.post(link)
+
+
+def history(bot: RunningBot) -> int:
+    """chart-7's stored history, and two more participants; the id of chart-7's open alert."""
+    with Session(bot.engine) as session:
+        full_history(session)
+        person(session, "chart-12", last_seen_at=bot.clock.now)
+        person(session, "chart-3")
+        session.commit()
+    return next(a.id or 0 for a in bot.rows(Alert) if a.status == AlertStatus.OPEN)

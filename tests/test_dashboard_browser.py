@@ -1,0 +1,121 @@
+"""The staff dashboard in a real browser: Debian's chromium, driven by Playwright, against the
+web server started here on a free port. Writes the README's screenshot, of made-up data."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.async_api import Browser, Page, async_playwright
+
+from bot.models import Alert
+from tests.conftest import ADMIN, RunningBot
+from tests.web import dashboard_link, history, web_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "dashboard.png"
+COUNSELLOR = 901
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Debian's chromium is not installed (apt-get install -y chromium; .ci/run does)",
+)
+
+
+@pytest.fixture
+async def served(bot: RunningBot) -> AsyncIterator[str]:
+    """The web server on a free port of this machine; its address, which /dashboard links use.
+    (Chromium keeps Secure cookies on http://localhost.)"""
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    base = f"http://localhost:{listening.getsockname()[1]}"
+    bot.companion.desk = dataclasses.replace(bot.companion.desk, web_base_url=base)
+    config = uvicorn.Config(web_app(bot), access_log=False, log_level="warning")
+    server = uvicorn.Server(config)
+    serving = asyncio.create_task(server.serve(sockets=[listening]))
+    while not server.started:  # noqa: ASYNC110 (uvicorn offers no event to wait on)
+        await asyncio.sleep(0.01)
+    yield base
+    server.should_exit = True
+    await serving
+    listening.close()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        opened = await playwright.chromium.launch(executable_path=str(CHROMIUM))
+        yield opened
+        await opened.close()
+
+
+async def signed_in(browser: Browser, link: str) -> Page:
+    """A new browser window that opened the link and pressed Sign in; its console errors (a
+    refused script or style would show there) must stay empty."""
+    page = await (await browser.new_context(viewport={"width": 1100, "height": 900})).new_page()
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    await page.goto(link)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url("**/participants")
+    assert errors == []
+    return page
+
+
+async def test_staff_sign_in_review_and_close_an_alert(
+    bot: RunningBot, served: str, browser: Browser
+) -> None:
+    alert_id = history(bot)
+    link = await dashboard_link(bot, ADMIN)
+    page = await signed_in(browser, link)
+    rows = page.locator("tbody tr")
+    assert await rows.count() == 3
+    assert await page.locator("#alert-count").inner_text() == "1"
+
+    await page.get_by_role("link", name="chart-7").click()
+    await page.wait_for_url("**/participants/chart-7")
+    assert await page.get_by_role("heading", level=1).inner_text() == "Timeline for chart-7"
+    chart = page.get_by_role("img", name="chart-7: cravings and monthly check-in scores")
+    assert await chart.is_visible()
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    await page.screenshot(path=SCREENSHOT, full_page=False)
+
+    await page.get_by_role("link", name="Alerts").click()
+    await page.get_by_role("button", name="Acknowledge").click()
+    await page.get_by_text("You took this alert.").wait_for()
+    await page.get_by_label("Note").fill("Called, all fine")
+    await page.get_by_role("button", name="Resolve").click()
+    await page.get_by_text("Alert resolved. Thank you.").wait_for()
+    assert await page.locator("#alert-count").inner_text() == "0"
+    [alert] = [a for a in bot.rows(Alert) if a.id == alert_id]
+    assert (alert.status, alert.resolution_note) == ("resolved", "Called, all fine")
+
+    # The link worked once; a browser without a session sees nothing.
+    stranger = await (await browser.new_context()).new_page()
+    await stranger.goto(link)
+    await stranger.get_by_role("button", name="Sign in").click()
+    await stranger.get_by_text("This sign-in link does not work").wait_for()
+    refused = await stranger.goto(f"{served}/participants/chart-7")
+    assert refused is not None and refused.status == 401
+    assert "chart-7" not in await stranger.content()
+
+
+async def test_a_counsellor_cannot_open_the_audit_log(
+    bot: RunningBot, served: str, browser: Browser
+) -> None:
+    await bot.person(ADMIN).send(f"/staff add {COUNSELLOR} counsellor")
+    page = await signed_in(browser, await dashboard_link(bot, COUNSELLOR))
+    assert await page.get_by_role("link", name="Audit log").count() == 0
+    got = await page.goto(f"{served}/audit")
+    assert got is not None and got.status == 403
+    await page.get_by_text("Only admins can do that.").wait_for()
+    # Keyboard first: Tab reaches the skip link, then the navigation.
+    await page.keyboard.press("Tab")
+    assert await page.evaluate("document.activeElement.textContent") == "Skip to content"
