@@ -7,14 +7,17 @@ import asyncio
 import dataclasses
 import socket
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import uvicorn
 from playwright.async_api import Browser, Page, async_playwright
+from sqlmodel import Session
 
-from bot.models import Alert
+from bot.models import Alert, CheckIn, CheckInStatus, PlanItem
 from tests.conftest import ADMIN, RunningBot
+from tests.staff_history import answer, person
 from tests.web import dashboard_link, history, web_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -54,6 +57,34 @@ async def browser() -> AsyncIterator[Browser]:
         await opened.close()
 
 
+def demo(bot: RunningBot) -> None:
+    """DEMO-204, made up for the screenshot: cravings easing over ten weeks, three monthly
+    check-ins, a plan."""
+    now = bot.clock.now
+    with Session(bot.engine) as session:
+        who = person(session, "DEMO-204", graduated_on=(now - timedelta(weeks=10)).date(),
+                     last_seen_at=now - timedelta(days=1))  # fmt: skip
+        for week, (rating, after) in enumerate([(8, 6), (7, 4), (7, 5), (6, 3), (5, 3), (5, 2),
+                                                (4, 2), (3, 1), (4, 1), (2, 0)]):  # fmt: skip
+            at = now - timedelta(weeks=10 - week, hours=5)
+            answer(session, who, "craving", "rate", str(rating), at)
+            answer(session, who, "craving", "checkback", str(after), at + timedelta(minutes=15))
+        for month, (use, risk, protective) in enumerate([(4, 14, 9), (2, 11, 13), (0, 8, 17)]):
+            due = now - timedelta(weeks=9 - 4 * month)
+            session.add(
+                CheckIn(
+                    participant_id=who.id or 0, day=30 * (month + 1), questionnaire="bam",
+                    due_at=due, answered_at=due, status=CheckInStatus.ANSWERED,
+                    score_use=use, score_risk=risk, score_protective=protective,
+                )
+            )  # fmt: skip
+        session.add(
+            PlanItem(participant_id=who.id or 0, section="coping", text="Walk around the block",
+                     content_version="1", created_at=now)
+        )  # fmt: skip
+        session.commit()
+
+
 async def signed_in(browser: Browser, link: str) -> Page:
     """A new browser window that opened the link and pressed Sign in; its console errors (a
     refused script or style would show there) must stay empty."""
@@ -75,7 +106,7 @@ async def test_staff_sign_in_review_and_close_an_alert(
     alert_id = history(bot)
     link = await dashboard_link(bot, ADMIN)
     page = await signed_in(browser, link)
-    rows = page.locator("tbody tr")
+    rows = page.locator("tbody tr")  # chart-7, chart-12, chart-3
     assert await rows.count() == 3
     assert await page.locator("#alert-count").inner_text() == "1"
 
@@ -84,10 +115,12 @@ async def test_staff_sign_in_review_and_close_an_alert(
     assert await page.get_by_role("heading", level=1).inner_text() == "Timeline for chart-7"
     chart = page.get_by_role("img", name="chart-7: cravings and monthly check-in scores")
     assert await chart.is_visible()
+    demo(bot)
+    await page.goto(f"{served}/participants/DEMO-204")
     SCREENSHOT.parent.mkdir(exist_ok=True)
     await page.screenshot(path=SCREENSHOT, full_page=False)
 
-    await page.get_by_role("link", name="Alerts").click()
+    await page.get_by_role("link", name="Alerts").click()  # DEMO-204 has none
     await page.get_by_role("button", name="Acknowledge").click()
     await page.get_by_text("You took this alert.").wait_for()
     await page.get_by_label("Note").fill("Called, all fine")
