@@ -26,6 +26,7 @@ class BotApi(ThreadingHTTPServer):
         self.updates: list[dict[str, Any]] = []
         self.sent: list[dict[str, Any]] = []
         self.paths: list[str] = []
+        self.calls: list[tuple[str, dict[str, Any]]] = []  # every method, with its parameters
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -41,6 +42,7 @@ class _Handler(BaseHTTPRequestHandler):
             params = {k: v[0] for k, v in parse_qs(body).items()}
         self.server.paths.append(self.path)
         method = self.path.rsplit("/", 1)[-1]
+        self.server.calls.append((method, params))
         result: Any = True
         if method == "getMe":
             result = {"id": BOT_ID, "is_bot": True, "first_name": "IOP", "username": "iop_test_bot"}
