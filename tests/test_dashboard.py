@@ -188,3 +188,9 @@ async def test_the_pages_show_what_telegram_shows(bot: RunningBot) -> None:
     assert csv_file.headers["content-disposition"].startswith('attachment; filename="checkins-')
     assert bad.status_code == 400
     assert actions(bot) == ["sign_in", "list_participants", "view_participant", "export"]
+
+
+async def test_a_link_asked_for_in_the_staff_group_comes_privately(bot: RunningBot) -> None:
+    await bot.in_staff_group(ADMIN).send("/dashboard")
+    links = [sent for sent in bot.telegram.sent if "/signin/" in sent.text]
+    assert [sent.chat_id for sent in links] == [ADMIN]
