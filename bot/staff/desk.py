@@ -61,6 +61,22 @@ class Desk:
     invite_days: int = DEFAULT_INVITE_EXPIRY_DAYS  # how long an invite link works
     web_base_url: str | None = None  # the dashboard's public address; None: not set up
 
+    def export(
+        self, session: Session, member: StaffMember, *, since: date | None, now: datetime
+    ) -> tuple[str, str]:
+        """The check-in answers as CSV, for /export and the dashboard alike: a file name and
+        the text; the audit log records it."""
+        out = io.StringIO()
+        rows = write_checkin_csv(
+            session=session, out=out, since=since, zone=self.zone,
+            questionnaires=self.content().language(DEFAULT_LANGUAGE).questionnaires,
+        )  # fmt: skip
+        store.audit(
+            session=session, staff_telegram_id=member.telegram_id, action=AuditAction.EXPORT,
+            detail=f"since {since or 'start'}, {rows} rows", now=now,
+        )  # fmt: skip
+        return f"checkins-{now.astimezone(self.zone):%Y-%m-%d}.csv", out.getvalue()
+
     def staff_ids(self) -> list[int]:
         """Everyone on staff, for their command menu."""
         with self.sessions() as session:
@@ -274,15 +290,8 @@ class _Work:
         since = _date(args[0]) if args else None
         if args and since is None:
             return self.say(self.texts.replies.bad_date)
-        out = io.StringIO()
-        questionnaires = self.desk.content().language(DEFAULT_LANGUAGE).questionnaires
-        rows = write_checkin_csv(
-            session=self.session, out=out, since=since, questionnaires=questionnaires,
-            zone=self.desk.zone,
-        )  # fmt: skip
-        self.audit(AuditAction.EXPORT, detail=f"since {since or 'start'}, {rows} rows")
-        name = f"checkins-{self.now.astimezone(self.desk.zone):%Y-%m-%d}.csv"
-        return [Reply(self.texts.export_caption, document=(name, out.getvalue().encode()))]
+        name, text = self.desk.export(self.session, self.member, since=since, now=self.now)
+        return [Reply(self.texts.export_caption, document=(name, text.encode()))]
 
     # ----- people -------------------------------------------------------------------------------
 

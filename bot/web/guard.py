@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.content.loader import DEFAULT_LANGUAGE
 from bot.models import AuditAction, StaffMember
 from bot.staff import signin, store
 from bot.staff.desk import Desk
@@ -26,7 +27,6 @@ from bot.staff.texts import StaffTexts
 COOKIE = "iop_dashboard"
 CSRF_FIELD = "csrf"
 STATIC = "/static/"
-DEFAULT_LANGUAGE = "en"
 HEADERS = {
     # Our own files only: no inline script or style, no third parties, no framing.
     "Content-Security-Policy": (

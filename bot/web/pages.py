@@ -3,7 +3,6 @@ checks the same role and writes the same audit row; the templates only render.""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -12,10 +11,8 @@ from markupsafe import Markup
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from bot import charts
-from bot.content.loader import DEFAULT_LANGUAGE
 from bot.models import AuditAction
 from bot.staff import review, store
-from bot.staff.export import write_checkin_csv
 from bot.staff.review import OverviewRow, ParticipantStatus
 from bot.staff.texts import day, name_of
 from bot.staff.views import CLOCK
@@ -157,21 +154,14 @@ def export_form(visit: Visit) -> Response:
 
 def export_file(visit: Visit) -> Response:
     """The check-in answers as CSV, as /export sends them, under the 42 CFR Part 2 notice."""
-    text = visit.request.query_params.get("since", "").strip()
+    asked = visit.request.query_params.get("since", "").strip()
     try:
-        since = date.fromisoformat(text) if text else None
+        since = date.fromisoformat(asked) if asked else None
     except ValueError:
         return visit.render("export.html", {"bad_date": True}, status_code=400)
-    out = io.StringIO()
-    questionnaires = visit.desk.content().language(DEFAULT_LANGUAGE).questionnaires
-    rows = write_checkin_csv(
-        session=visit.session, out=out, since=since, questionnaires=questionnaires,
-        zone=visit.desk.zone,
-    )  # fmt: skip
-    visit.audit(AuditAction.EXPORT, detail=f"since {since or 'start'}, {rows} rows")
-    name = f"checkins-{visit.now.astimezone(visit.desk.zone):%Y-%m-%d}.csv"
+    name, text = visit.desk.export(visit.session, visit.member, since=since, now=visit.now)
     return Response(
-        out.getvalue(),
+        text,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
