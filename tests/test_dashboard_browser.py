@@ -119,6 +119,11 @@ async def test_staff_sign_in_review_and_close_an_alert(
     await page.goto(f"{served}/participants/DEMO-204")
     SCREENSHOT.parent.mkdir(exist_ok=True)
     await page.screenshot(path=SCREENSHOT, full_page=False)
+    await page.set_viewport_size({"width": 390, "height": 844})  # a phone: nothing runs off
+    for path in ("/participants/DEMO-204", "/participants", "/alerts"):
+        await page.goto(f"{served}{path}")
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    await page.set_viewport_size({"width": 1100, "height": 900})
 
     await page.get_by_role("link", name="Alerts").click()  # DEMO-204 has none
     await page.get_by_role("button", name="Acknowledge").click()
