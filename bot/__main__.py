@@ -1,5 +1,5 @@
-"""Command line: run the bot, preview it, invite and graduate participants, export, purge,
-rekey, check."""
+"""Command line: run the bot (polling, or on a webhook with the staff dashboard), preview it,
+invite and graduate participants, export, purge, rekey, check."""
 
 from __future__ import annotations
 
@@ -268,16 +268,21 @@ def sweep(settings: Settings) -> int:
     return 0
 
 
-def _webhook_needs(settings: Settings) -> tuple[str, str]:
+def _token(settings: Settings) -> str:
     if not settings.telegram_token:
         raise Fail("error: TELEGRAM_BOT_TOKEN is needed for the webhook", 2)
+    return settings.telegram_token
+
+
+def _webhook_needs(settings: Settings) -> tuple[str, str]:
+    token = _token(settings)
     if not settings.webhook_secret:
         raise Fail(
             "error: TELEGRAM_WEBHOOK_SECRET is needed for the webhook: set it to a long random "
             "string of letters, digits, _ and -",
             2,
         )
-    return settings.telegram_token, settings.webhook_secret
+    return token, settings.webhook_secret
 
 
 def web(settings: Settings) -> int:
@@ -296,19 +301,22 @@ def webhook(settings: Settings, action: str, url: str | None) -> int:
     from bot.telegram.webhook import Refused, delete_webhook, set_webhook
     from bot.web.server import webhook_url
 
+    if action == "delete":
+        try:
+            asyncio.run(delete_webhook(settings, token=_token(settings)))
+        except Refused as error:
+            raise Fail(f"error: Telegram refused: {error}", 1) from None
+        print("webhook deleted: the bot can poll again (python -m bot run)")
+        return 0
     token, secret = _webhook_needs(settings)
-    if action == "set" and (not url or not url.startswith("https://")):
+    if not url or not url.startswith("https://"):
         raise Fail(
             "error: webhook set needs the web server's https address, like "
             "https://companion.example.org",
             2,
         )
+    target = webhook_url(url)
     try:
-        if action == "delete":
-            asyncio.run(delete_webhook(settings, token=token))
-            print("webhook deleted: the bot can poll again (python -m bot run)")
-            return 0
-        target = webhook_url(url or "")
         asyncio.run(set_webhook(settings, token=token, secret=secret, url=target))
     except Refused as error:
         raise Fail(f"error: Telegram refused: {error}", 1) from None

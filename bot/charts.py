@@ -48,8 +48,9 @@ def _scale(start: datetime, now: datetime, top: int) -> Place:
 
 
 def ratings_svg(chart: Chart, *, now: datetime) -> str:
-    """The chart as SVG markup, drawn here (no script, no outside fonts), with a text list of
-    its points for screen readers."""
+    """The chart as SVG markup for a web page, drawn here: no script, no outside fonts, its
+    colours set by the page's stylesheet and the attributes below. Screen readers get the
+    title; the values themselves are in the timeline's text."""
     left, top_y, right, bottom = MARGIN, MARGIN, WIDTH - MARGIN // 2, HEIGHT - MARGIN
     place = _scale(chart.since, now, chart.top)
     out = [

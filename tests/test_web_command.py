@@ -73,6 +73,7 @@ def test_webhook_set_and_delete(
     assert params["secret_token"] == SECRET
     assert "message" in json.loads(params["allowed_updates"])
 
+    monkeypatch.delenv("TELEGRAM_WEBHOOK_SECRET")  # not needed to go back to polling
     assert main(["webhook", "delete"]) == 0
     assert capsys.readouterr().out.startswith("webhook deleted")
     assert env.calls[-1][0] == "deleteWebhook"
