@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 from sqlmodel import Session
 
 from bot.models import Alert, CheckIn, CheckInStatus, PlanItem
 from tests.conftest import ADMIN, RunningBot
+from tests.journeys import agree
 from tests.staff_history import answer, person
 from tests.web import dashboard_link, history, web_app
 
@@ -89,6 +90,7 @@ async def signed_in(browser: Browser, link: str) -> Page:
     """A new browser window that opened the link and pressed Sign in; its console errors (a
     refused script or style would show there) must stay empty."""
     page = await (await browser.new_context(viewport={"width": 1100, "height": 900})).new_page()
+    await page.clock.install()  # the live alert count's timer runs when the test says
     errors: list[str] = []
     page.on(
         "console", lambda message: errors.append(message.text) if message.type == "error" else None
@@ -132,6 +134,11 @@ async def test_staff_sign_in_review_and_close_an_alert(
     await page.get_by_role("button", name="Resolve").click()
     await page.get_by_text("Alert resolved. Thank you.").wait_for()
     assert await page.locator("#alert-count").inner_text() == "0"
+    alex = bot.person(4242)  # meanwhile, a participant writes crisis words in Telegram
+    await agree(alex)
+    await alex.send("honestly I just want to DIE")
+    await page.clock.fast_forward("00:31")
+    await expect(page.locator("#alert-count")).to_have_text("1")
     [alert] = [a for a in bot.rows(Alert) if a.id == alert_id]
     assert (alert.status, alert.resolution_note) == ("resolved", "Called, all fine")
 
