@@ -24,6 +24,9 @@ DEFAULT_ALERT_RESEND_MAX = 3
 DEFAULT_INVITE_EXPIRY_DAYS = 14
 # What /delete and the retention purge do with a participant's data.
 DELETE_MODES = ("erase", "anonymise")
+# SQLite's synchronous: full waits for the disk at every commit; normal (with WAL) only at
+# checkpoints, so a power cut can lose the last commits (a crash of the bot cannot).
+SQLITE_SYNCHRONOUS = ("full", "normal")
 
 
 class SettingsError(Exception):
@@ -49,6 +52,7 @@ class Settings:
     encryption_keys: tuple[str, ...] = field(default=(), repr=False)
     invite_expiry_days: int = DEFAULT_INVITE_EXPIRY_DAYS
     delete_mode: str = DELETE_MODES[0]  # erase: nothing kept; anonymise: check-in scores kept
+    sqlite_synchronous: str = SQLITE_SYNCHRONOUS[0]
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -77,6 +81,7 @@ class Settings:
                 DEFAULT_INVITE_EXPIRY_DAYS, least=1,
             ),
             delete_mode=_delete_mode(env.get("DELETE_MODE", "")),
+            sqlite_synchronous=_sqlite_synchronous(env.get("SQLITE_SYNCHRONOUS", "")),
         )  # fmt: skip
 
 
@@ -210,4 +215,13 @@ def _delete_mode(value: str) -> str:
         return DELETE_MODES[0]
     if value not in DELETE_MODES:
         raise SettingsError(f"DELETE_MODE must be erase or anonymise, not {value!r}")
+    return value
+
+
+def _sqlite_synchronous(value: str) -> str:
+    value = value.strip().lower()
+    if not value:
+        return SQLITE_SYNCHRONOUS[0]
+    if value not in SQLITE_SYNCHRONOUS:
+        raise SettingsError(f"SQLITE_SYNCHRONOUS must be full or normal, not {value!r}")
     return value

@@ -22,6 +22,7 @@ from bot.models import KEY_CHECK, KeyCheck
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 REKEY_BATCH = 500
+POOL_RECYCLE_SECONDS = 300
 
 SessionFactory = Callable[[], Session]
 log = logging.getLogger(__name__)
@@ -31,9 +32,9 @@ class CannotOpen(Exception):
     """The database cannot be opened, or its keys do not fit it; the message is one plain line."""
 
 
-def open_database(url: str, keys: Sequence[str] = ()) -> sa.Engine:
+def open_database(url: str, keys: Sequence[str] = (), synchronous: str = "full") -> sa.Engine:
     """The engine, migrated and with its keys checked; every failure is CannotOpen."""
-    engine = create_engine(url, keys)
+    engine = create_engine(url, keys, synchronous)
     try:
         migrate(engine)
     except crypto.KeyProblem as problem:
@@ -49,10 +50,10 @@ def open_database(url: str, keys: Sequence[str] = ()) -> sa.Engine:
     return engine
 
 
-def create_engine(url: str, keys: Sequence[str] = ()) -> sa.Engine:
+def create_engine(url: str, keys: Sequence[str] = (), synchronous: str = "full") -> sa.Engine:
     """Build the engine with its keys. Without keys, an SQLite file has a key file beside it
-    (made on first start); PostgreSQL refuses. SQLite also gets WAL, a busy timeout and one
-    writer at a time."""
+    (made on first start); PostgreSQL refuses. SQLite also gets WAL, a busy timeout, one
+    writer at a time, and `synchronous` (SQLITE_SYNCHRONOUS)."""
     parsed = sa.make_url(url)
     if parsed.get_backend_name() != "sqlite":
         if not keys:
@@ -60,7 +61,9 @@ def create_engine(url: str, keys: Sequence[str] = ()) -> sa.Engine:
                 f"{crypto.ENVIRONMENT} must be set to use PostgreSQL: the data is encrypted "
                 f"with it (see README, 'Encryption at rest')"
             )
-        engine = sa.create_engine(url, pool_pre_ping=True)
+        # No ping before each use (a round trip per transaction): connections are renewed
+        # before servers and firewalls drop idle ones, and a dropped one fails one turn.
+        engine = sa.create_engine(url, pool_recycle=POOL_RECYCLE_SECONDS)
         crypto.attach(engine, crypto.Cipher(keys, source=crypto.ENVIRONMENT))
         return engine
     opened = _sqlite_file(parsed)
@@ -81,6 +84,7 @@ def create_engine(url: str, keys: Sequence[str] = ()) -> sa.Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")

@@ -28,6 +28,20 @@ def swap(
     person = session.exec(mine.with_for_update()).first()
     if person is None:  # staff, or someone not yet known: nothing is tracked
         return []
+    strip = swap_on(person, shown=shown, done=done, stale=stale, answered=answered)
+    session.add(person)
+    return strip
+
+
+def swap_on(
+    person: Participant,
+    *,
+    shown: Sequence[int] = (),
+    done: Sequence[int] = (),
+    stale: int | None = None,
+    answered: bool = False,
+) -> list[int]:
+    """swap() on a participant row this transaction has locked already."""
     live = [int(i) for i in (person.keyboards or "").split(SEP) if i.isdigit()]
     done = [*done, *([stale] if stale is not None and stale not in live else [])]
     if shown:
@@ -37,5 +51,4 @@ def swap(
     person.keyboards = SEP.join(map(str, keep[-KEPT:])) or None
     if answered:
         person.unsent = False
-    session.add(person)
     return list(dict.fromkeys(strip))

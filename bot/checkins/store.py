@@ -181,17 +181,19 @@ def start_sending(
 
 
 def with_participants(
-    *, session: Session, ids: Sequence[int]
+    *, session: Session, ids: Sequence[int], lock: bool = False
 ) -> Sequence[tuple[CheckIn, Participant]]:
-    """Check-ins and their participants, in one query."""
+    """Check-ins and their participants, in one query; `lock`: both rows, for this
+    transaction (in participant order, so two workers never wait for each other in a ring)."""
     if not ids:
         return []
-    return session.exec(
+    both = (
         select(CheckIn, Participant)
         .join(Participant, col(Participant.id) == CheckIn.participant_id)
         .where(col(CheckIn.id).in_(ids))
-        .order_by(col(CheckIn.id))
-    ).all()
+        .order_by(col(Participant.id), col(CheckIn.id))
+    )
+    return session.exec(both.with_for_update() if lock else both).all()
 
 
 def stale_claims(*, session: Session, now: datetime) -> list[CheckIn]:

@@ -318,15 +318,20 @@ class Companion:
 
 
 def build_companion(
-    settings: Settings, sessions: SessionFactory, *, clock: Clock = utcnow
+    settings: Settings,
+    sessions: SessionFactory,
+    *,
+    clock: Clock = utcnow,
+    content: Content | None = None,
 ) -> Companion:
-    """The companion as settings describe it; raises ContentError for broken content."""
+    """The companion as settings describe it, on `content` if it was loaded already; raises
+    ContentError for broken content."""
     routes = AlertRoutes(
         staff_chat_id=settings.staff_chat_id, resend_minutes=settings.alert_resend_minutes,
         resend_max=settings.alert_resend_max, zone=settings.default_timezone,
     )  # fmt: skip
     registry = build_registry(routes, Mode(settings.delete_mode))
-    content = load_content(settings.content_dir, registry.needs())
+    content = content or load_content(settings.content_dir, registry.needs())
     with sessions() as session:  # STAFF_TELEGRAM_IDS are admins, on every start
         staff_store.bootstrap_admins(session=session, telegram_ids=settings.staff_ids)
         session.commit()

@@ -25,6 +25,7 @@ from bot.config import Settings
 from bot.content.loader import DEFAULT_LANGUAGE
 from bot.engine.companion import Companion
 from bot.telegram.handlers import Front
+from bot.telegram.ordering import PerChatUpdates
 from bot.telegram.updates import ReadableUpdates
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,8 @@ def build_application(
         .token(token or settings.telegram_token or "")
         .base_url(f"{settings.api_base_url}/bot")
         .base_file_url(f"{settings.api_base_url}/file/bot")
+        # Many people at once, each person's updates in order; polling and webhooks alike.
+        .concurrent_updates(PerChatUpdates())
     )
     if settings.rate_limit:
         limiter = AIORateLimiter(overall_max_rate=settings.rate_limit, max_retries=3)

@@ -21,7 +21,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import ContextTypes
 
 from bot.engine.companion import Companion
-from bot.engine.types import Delivery, Incoming, Kind, Outgoing, Reply, plain
+from bot.engine.sweep import Strips
+from bot.engine.types import Delivered, Delivery, Incoming, Kind, Outgoing, Reply, plain
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -30,7 +31,8 @@ TEXT_LIMIT = 4096  # Telegram's limit for a message's text
 NOT_MODIFIED = "message is not modified"  # an edit that changes nothing: it is there already
 MAX_ARGS, MAX_ARG = 4, 64  # the words after a command that are read, and their length
 BATCH = 100  # claimed at a time
-GROUP = 10  # sent at once; a worker that dies leaves at most these 'unknown'
+GROUP = 10  # check-ins marked as being sent, and their results stored, in one transaction
+IN_FLIGHT = 3  # groups on their way at once; a worker that dies leaves at most these 'unknown'
 MAX_ROUNDS = 50  # batches a tick; what is left waits for the next tick
 
 
@@ -111,6 +113,11 @@ async def strip(context: Context, chat_id: int, message_ids: Sequence[int]) -> N
             await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
         except TelegramError as error:
             log.info("buttons not taken off a message: %s", type(error).__name__)
+
+
+async def strip_all(context: Context, strips: Strips) -> None:
+    """Take the buttons off older messages in several chats at once."""
+    await asyncio.gather(*(strip(context, chat, ids) for chat, ids in strips.items() if ids))
 
 
 def _groups(ids: Sequence[int]) -> list[Sequence[int]]:
@@ -275,65 +282,71 @@ class Front:
             for group in _groups(claimed):
                 ran = [await asyncio.to_thread(sweep.run_job, job_id) for job_id in group]
                 sent = await self.deliver_all(context, [o for o in ran if o is not None])
-                await asyncio.to_thread(sweep.job_results, sent)
+                await strip_all(context, await asyncio.to_thread(sweep.job_results, sent))
             if not claimed:
                 break
         for _ in range(MAX_ROUNDS):
             claimed = await asyncio.to_thread(sweep.claim_checkins, BATCH)
-            for group in _groups(claimed):
-                # Marked as being sent just before they go: if this worker dies, only these
-                # are 'unknown'; the rest of the claim goes back to waiting.
-                opened = await asyncio.to_thread(sweep.open_checkins, group)
-                sent = await self.deliver_all(context, opened)
-                await asyncio.to_thread(sweep.checkin_results, sent)
+            await self._checkins(context, claimed)
             if len(claimed) < BATCH:
                 break
 
-    async def deliver_all(
-        self, context: Context, outgoing: Sequence[Outgoing]
-    ) -> list[tuple[int, Delivery, float]]:
+    async def _checkins(self, context: Context, claimed: Sequence[int]) -> None:
+        """Send claimed check-ins a group at a time, IN_FLIGHT groups at once: while one
+        group is on its way, the next is made ready and the one before is stored. Each group
+        is marked as being sent just before it goes: if this worker dies, only the groups in
+        flight are 'unknown'; the rest of the claim goes back to waiting."""
+        sweep, window = self.companion.sweep, asyncio.Semaphore(IN_FLIGHT)
+        failed: list[BaseException] = []
+
+        async def one_group(ids: Sequence[int]) -> None:
+            try:
+                async with window:
+                    if failed:  # one group failing stops those not yet started, as death would
+                        return
+                    opened = await asyncio.to_thread(sweep.open_checkins, ids)
+                    sent = await self.deliver_all(context, opened)
+                    gone = await asyncio.to_thread(sweep.checkin_results, sent)
+                await strip_all(context, gone)
+            except BaseException as error:
+                failed.append(error)
+                raise
+
+        await asyncio.gather(*(one_group(ids) for ids in _groups(claimed)), return_exceptions=True)
+        if failed:
+            raise failed[0]
+
+    async def deliver_all(self, context: Context, outgoing: Sequence[Outgoing]) -> list[Delivered]:
         """Send to several participants at once (the rate limiter paces them); say what came of
         each."""
+        return list(await asyncio.gather(*(self.deliver(context, item) for item in outgoing)))
 
-        async def one(item: Outgoing) -> tuple[int, Delivery, float]:
-            retry_after: list[float] = []
-            outcome = await self.deliver(context, item, retry_after)
-            return item.ref, outcome, sum(retry_after)
-
-        return list(await asyncio.gather(*(one(item) for item in outgoing)))
-
-    async def deliver(
-        self, context: Context, outgoing: Outgoing, retry_after: list[float] | None = None
-    ) -> Delivery:
+    async def deliver(self, context: Context, outgoing: Outgoing) -> Delivered:
         """Send one participant's messages; say what Telegram made of them."""
         shown: list[int] = []
+
+        def came(outcome: Delivery, wait: float = 0.0) -> Delivered:
+            return Delivered(outgoing.ref, outgoing.telegram_id, outcome, wait, tuple(shown))
+
         try:
             for reply in outgoing.replies:
                 message = await send(context, outgoing.telegram_id, reply)
                 shown += [message.message_id] if reply.buttons else []
         except Forbidden:
-            return Delivery.BLOCKED
+            return came(Delivery.BLOCKED)
         except RetryAfter as error:
             wait = error.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            if retry_after is not None:
-                retry_after.append(seconds)
-            return Delivery.RETRY
+            return came(Delivery.RETRY, seconds)
         except BadRequest as error:  # before NetworkError, which it extends
             log.warning("Telegram refused a message: %s", type(error).__name__)
-            return Delivery.FAILED
+            return came(Delivery.FAILED)
         except NetworkError:  # includes TimedOut: the message may or may not have arrived
-            return Delivery.UNKNOWN
+            return came(Delivery.UNKNOWN)
         except TelegramError as error:
             log.warning("Telegram refused a message: %s", type(error).__name__)
-            return Delivery.FAILED
-        finally:
-            if shown:  # new buttons: the participant's earlier ones are done
-                gone = await asyncio.to_thread(
-                    self.companion.tidy, outgoing.telegram_id, shown=shown
-                )
-                await strip(context, outgoing.telegram_id, gone)
-        return Delivery.SENT
+            return came(Delivery.FAILED)
+        return came(Delivery.SENT)
 
     async def error(self, update: object, context: Context) -> None:
         """Log what failed (never message text) and tell the person something went wrong."""
