@@ -37,8 +37,8 @@ class Target:
     name: str  # sqlite or postgresql
     url: str
 
-    def engine(self) -> sa.Engine:
-        return open_database(self.url, KEYS)
+    def engine(self, synchronous: str = "full") -> sa.Engine:
+        return open_database(self.url, KEYS, synchronous)
 
 
 @contextmanager

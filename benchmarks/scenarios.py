@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import statistics
 import subprocess
 import sys
@@ -24,7 +25,8 @@ from bot.config import Settings
 from bot.db import session_factory
 from bot.engine.companion import build_companion
 from bot.telegram.app import SWEEP, App, build_application
-from bot.telegram.handlers import GROUP, IN_FLIGHT
+from bot.telegram.handlers import SENDING
+from bot.telegram.ordering import PerChatUpdates
 
 ROOT = Path(__file__).resolve().parent.parent
 RTT = 0.05  # seconds: a round trip to Telegram
@@ -53,12 +55,14 @@ def settings_for(target: Target, rate_limit: int = 0) -> Settings:
     return Settings.from_env({
         "DATABASE_URL": target.url, "ENCRYPTION_KEYS": ",".join(KEYS),
         "TELEGRAM_RATE_LIMIT": str(rate_limit),
+        "SQLITE_SYNCHRONOUS": os.environ.get("SQLITE_SYNCHRONOUS", ""),  # to measure its trade-off
     })  # fmt: skip
 
 
 def bot(target: Target, telegram: SlowTelegram, rate_limit: int = 0) -> App:
     settings = settings_for(target, rate_limit)
-    companion = build_companion(settings, session_factory(target.engine()), clock=lambda: NOON)
+    engine = target.engine(settings.sqlite_synchronous)
+    companion = build_companion(settings, session_factory(engine), clock=lambda: NOON)
     return build_application(settings, companion, request=telegram, token=TOKEN)
 
 
@@ -67,6 +71,12 @@ async def tick(app: App) -> None:
     assert app.job_queue is not None
     for job in app.job_queue.get_jobs_by_name(SWEEP):
         await job.callback(CallbackContext.from_job(job, app))
+
+
+def concurrency(app: App) -> int:
+    """How many updates the bot works on at once: the bare handler gets as many."""
+    processor = app.update_processor
+    return processor.running if isinstance(processor, PerChatUpdates) else 1
 
 
 def populate(target: Target, people: int, due: int) -> None:
@@ -94,8 +104,7 @@ def conversation(target: Target, sizes: Sizes) -> dict[str, Any]:
         crowd = Crowd(app, telegram)
         ours = await running(app, lambda: crowd.run(sizes.crowd, sizes.actions,
                                                     participant_mix(telegram)))  # fmt: skip
-        processor = app.update_processor.max_concurrent_updates
-        bare = bare_application(SlowTelegram(RTT), max(processor, 16))
+        bare = bare_application(SlowTelegram(RTT), concurrency(app))
         plain = Crowd(bare, SlowTelegram(RTT))
         baseline = await running(bare, lambda: plain.run(sizes.crowd, sizes.actions, bare_mix))
         cuts = statistics.quantiles(ours.latencies, n=100)
@@ -129,7 +138,7 @@ def sweep_and_send(target: Target, due: int) -> dict[str, Any]:
         swept = time.perf_counter() - start
         memory = resident_mb()
         sent = len(telegram.send_times)
-        gate = asyncio.Semaphore(GROUP * IN_FLIGHT)  # as many at once as the sweep
+        gate = asyncio.Semaphore(SENDING)  # as many at once as the sweep
 
         async def one(i: int) -> None:
             async with gate:

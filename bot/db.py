@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
@@ -21,6 +22,7 @@ from bot.models import KEY_CHECK, KeyCheck
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+WRITER = "holds_the_writer_lock"  # in a connection's info: this process's write turn is its
 REKEY_BATCH = 500
 POOL_RECYCLE_SECONDS = 300
 
@@ -87,11 +89,31 @@ def create_engine(url: str, keys: Sequence[str] = (), synchronous: str = "full")
         cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
         cursor.close()
 
+    # One writer at a time within this process, waiting on a lock that wakes the next at once
+    # (SQLite's own busy wait sleeps up to 100 ms between tries); other processes still meet
+    # SQLite's lock and busy timeout.
+    writer = threading.Lock()
+
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        # IMMEDIATE takes the write lock up front, so two processes never interleave a
-        # read-modify-write of the same participant.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        info = connection.info
+        if not info.get(WRITER) and writer.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            info[WRITER] = True
+        try:
+            # IMMEDIATE takes the write lock up front, so two processes never interleave a
+            # read-modify-write of the same participant.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _let_go(info)
+            raise
+
+    @sa.event.listens_for(engine.pool, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        _let_go(record.info)  # the transaction ended (committed or rolled back) before this
+
+    def _let_go(info: dict[Any, Any]) -> None:
+        if info.pop(WRITER, False):
+            writer.release()
 
     return engine
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from bot import alerts, keyboards
+from bot import alerts, keyboards, pacing
 from bot import participants as people
 from bot.checkins import feature as checkin_feature
 from bot.checkins.feature import GraduationRefused, Refusal
@@ -220,28 +220,32 @@ class Companion:
             self._languages.put(telegram_id, ctx.lang.code)
             return Handled(replies, ctx.alerted)
 
-    def tidy(
-        self,
-        telegram_id: int,
-        *,
-        shown: Sequence[int] = (),
-        done: Sequence[int] = (),
-        stale: int | None = None,
-        answered: bool = False,
-    ) -> list[int]:
-        """After sending: remember which messages carry live buttons now (see keyboards.swap);
-        the ones to take the buttons off. A failing database only leaves old buttons live."""
+    def tidy(self, swaps: Sequence[keyboards.Swap]) -> list[list[int]]:
+        """After sending: remember which messages carry live buttons now, for several chats
+        in one transaction (see keyboards.Swap); for each, the ones to take the buttons off.
+        A failing database only leaves old buttons live."""
         try:
             with self._sessions() as session:
-                strip = keyboards.swap(
-                    session=session, telegram_id=telegram_id, shown=shown, done=done,
-                    stale=stale, answered=answered,
-                )  # fmt: skip
+                strips = keyboards.swap_all(session=session, swaps=swaps)
                 session.commit()
         except sa.exc.SQLAlchemyError as error:
             log.warning("live buttons not recorded: %s", type(error).__name__)
-            return []
-        return strip
+            return [[] for _ in swaps]
+        return strips
+
+    def pace(self, count: int, per_second: float) -> float:
+        """Reserve the next `count` moments to send at, shared with every worker; the seconds
+        until the first."""
+        with self._sessions() as session:
+            wait = pacing.take(session=session, count=count, per_second=per_second)
+            session.commit()
+            return wait
+
+    def hold_sends(self, seconds: float) -> None:
+        """Telegram asked to wait: every worker waits."""
+        with self._sessions() as session:
+            pacing.hold(session=session, seconds=seconds)
+            session.commit()
 
     def graduate(self, label: str, on: date) -> list[CheckIn]:
         """Mark the participant with this label graduated and plan their check-ins; raises

@@ -173,11 +173,11 @@ class Sweep:
                 if outcome is Delivery.BLOCKED and not to_staff:
                     self._unreachable(session, job.participant_id, now)
                 session.add(job)
-            for result in results:
-                if result.shown:
-                    strips[result.telegram_id] = keyboards.swap(
-                        session=session, telegram_id=result.telegram_id, shown=result.shown
-                    )
+            swaps = [keyboards.Swap(r.telegram_id, r.shown) for r in results if r.shown]
+            for swap, gone in zip(
+                swaps, keyboards.swap_all(session=session, swaps=swaps), strict=True
+            ):
+                strips[swap.telegram_id] = gone
             session.commit()
         return strips
 

@@ -23,6 +23,8 @@ from telegram.ext import ContextTypes
 from bot.engine.companion import Companion
 from bot.engine.sweep import Strips
 from bot.engine.types import Delivered, Delivery, Incoming, Kind, Outgoing, Reply, plain
+from bot.keyboards import Swap
+from bot.telegram.batches import Batches
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -32,7 +34,9 @@ NOT_MODIFIED = "message is not modified"  # an edit that changes nothing: it is 
 MAX_ARGS, MAX_ARG = 4, 64  # the words after a command that are read, and their length
 BATCH = 100  # claimed at a time
 GROUP = 10  # check-ins marked as being sent, and their results stored, in one transaction
-IN_FLIGHT = 3  # groups on their way at once; a worker that dies leaves at most these 'unknown'
+IN_FLIGHT = 6  # groups between the two at once; a worker that dies leaves these 'unknown'
+SENDING = 30  # check-ins on their way at once (a second of Telegram's limit)
+TIDY_BATCH = 100  # turns whose live buttons are recorded in one transaction, at most
 MAX_ROUNDS = 50  # batches a tick; what is left waits for the next tick
 
 
@@ -130,6 +134,8 @@ class Front:
     def __init__(self, companion: Companion, staff_chat_id: int | None = None) -> None:
         self.companion = companion
         self.staff_chat_id = staff_chat_id
+        # Live buttons of the turns that end meanwhile, recorded in one transaction.
+        self._tidy = Batches[Swap, list[int]](companion.tidy, most=TIDY_BATCH)
 
     async def _respond(
         self, update: Update, context: Context, kind: Kind, value: str = "",
@@ -193,9 +199,7 @@ class Front:
             # A tap on an earlier message: done, unless it is the card showing where we are.
             stale = tapped if notice is not None else None
             done = [] if notice is not None else done
-            gone = await asyncio.to_thread(
-                self.companion.tidy, chat_id, shown=shown, done=done, stale=stale, answered=sent
-            )
+            gone = await self._tidy.ask(Swap(chat_id, shown, done, stale, answered=sent))
             await strip(context, chat_id, [i for i in gone if i not in bare])
         # A second tap on a card that has already moved on needs no word.
         return notice if tapped in gone else None
@@ -285,34 +289,49 @@ class Front:
                 await strip_all(context, await asyncio.to_thread(sweep.job_results, sent))
             if not claimed:
                 break
-        for _ in range(MAX_ROUNDS):
-            claimed = await asyncio.to_thread(sweep.claim_checkins, BATCH)
-            await self._checkins(context, claimed)
-            if len(claimed) < BATCH:
-                break
+        await self._checkins(context)
 
-    async def _checkins(self, context: Context, claimed: Sequence[int]) -> None:
-        """Send claimed check-ins a group at a time, IN_FLIGHT groups at once: while one
-        group is on its way, the next is made ready and the one before is stored. Each group
-        is marked as being sent just before it goes: if this worker dies, only the groups in
-        flight are 'unknown'; the rest of the claim goes back to waiting."""
-        sweep, window = self.companion.sweep, asyncio.Semaphore(IN_FLIGHT)
+    async def _checkins(self, context: Context) -> None:
+        """Claim due check-ins BATCH at a time and send them SENDING at once, while groups
+        are made ready and stored around them; the next batch is claimed once the last group
+        of this one is under way. Each group is marked as being sent just before it goes, at
+        most IN_FLIGHT groups until their results are stored: if this worker dies, only those
+        are 'unknown'; the rest of the claim goes back to waiting."""
+        sweep = self.companion.sweep
+        window, gate = asyncio.Semaphore(IN_FLIGHT), asyncio.Semaphore(SENDING)
         failed: list[BaseException] = []
 
-        async def one_group(ids: Sequence[int]) -> None:
+        async def one(item: Outgoing) -> Delivered:
+            async with gate:
+                return await self.deliver(context, item)
+
+        async def one_group(ids: Sequence[int], started: asyncio.Event) -> None:
             try:
                 async with window:
+                    started.set()
                     if failed:  # one group failing stops those not yet started, as death would
                         return
                     opened = await asyncio.to_thread(sweep.open_checkins, ids)
-                    sent = await self.deliver_all(context, opened)
+                    sent = await asyncio.gather(*(one(item) for item in opened))
                     gone = await asyncio.to_thread(sweep.checkin_results, sent)
                 await strip_all(context, gone)
             except BaseException as error:
                 failed.append(error)
                 raise
 
-        await asyncio.gather(*(one_group(ids) for ids in _groups(claimed)), return_exceptions=True)
+        tasks: list[asyncio.Future[None]] = []
+        for _ in range(MAX_ROUNDS):
+            claimed = await asyncio.to_thread(sweep.claim_checkins, BATCH)
+            started = asyncio.Event()
+            for ids in _groups(claimed):
+                started = asyncio.Event()
+                tasks.append(asyncio.ensure_future(one_group(ids, started)))
+            if len(claimed) < BATCH:
+                break
+            await started.wait()
+            if failed:
+                break
+        await asyncio.gather(*tasks, return_exceptions=True)
         if failed:
             raise failed[0]
 

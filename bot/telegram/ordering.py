@@ -33,6 +33,7 @@ class PerChatUpdates(BaseUpdateProcessor):
 
     def __init__(self, running: int = RUNNING, accepted: int = ACCEPTED) -> None:
         super().__init__(max(accepted, running))
+        self.running = running
         self._running = asyncio.BoundedSemaphore(running)
         self._chats: dict[int, _Chat] = {}
 
