@@ -80,8 +80,10 @@ class Settings:
                 "INVITE_EXPIRY_DAYS", env.get("INVITE_EXPIRY_DAYS", ""),
                 DEFAULT_INVITE_EXPIRY_DAYS, least=1,
             ),
-            delete_mode=_delete_mode(env.get("DELETE_MODE", "")),
-            sqlite_synchronous=_sqlite_synchronous(env.get("SQLITE_SYNCHRONOUS", "")),
+            delete_mode=_one_of("DELETE_MODE", env.get("DELETE_MODE", ""), DELETE_MODES),
+            sqlite_synchronous=_one_of(
+                "SQLITE_SYNCHRONOUS", env.get("SQLITE_SYNCHRONOUS", ""), SQLITE_SYNCHRONOUS
+            ),
         )  # fmt: skip
 
 
@@ -209,19 +211,11 @@ def _count(name: str, value: str, default: int, *, least: int = 0) -> int:
     return int(value)
 
 
-def _delete_mode(value: str) -> str:
+def _one_of(name: str, value: str, choices: tuple[str, ...]) -> str:
+    """One of the words `choices` (the first when unset)."""
     value = value.strip().lower()
     if not value:
-        return DELETE_MODES[0]
-    if value not in DELETE_MODES:
-        raise SettingsError(f"DELETE_MODE must be erase or anonymise, not {value!r}")
-    return value
-
-
-def _sqlite_synchronous(value: str) -> str:
-    value = value.strip().lower()
-    if not value:
-        return SQLITE_SYNCHRONOUS[0]
-    if value not in SQLITE_SYNCHRONOUS:
-        raise SettingsError(f"SQLITE_SYNCHRONOUS must be full or normal, not {value!r}")
+        return choices[0]
+    if value not in choices:
+        raise SettingsError(f"{name} must be {' or '.join(choices)}, not {value!r}")
     return value

@@ -6,17 +6,18 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 from telegram.request import RequestData
 
-from bot import pacing
+from bot import db, pacing
 from bot.config import Settings
 from bot.db import create_engine, migrate, session_factory
 from bot.engine.companion import build_companion
 from bot.models import RateBucket
 from bot.telegram.app import App, build_application
-from tests.conftest import TEST_KEYS, content_of
+from tests.conftest import TEST_KEYS, BotFactory, content_of, write_locked
 from tests.fake_telegram import TOKEN, Clock, FakeTelegram
 
 RATE = 50  # messages a second, for all workers together
@@ -40,6 +41,12 @@ class FloodOnce(FakeTelegram):
         return await super().do_request(url, method, request_data, *args, **kwargs)
 
 
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Every test here runs with the rate limit on."""
+    return dataclasses.replace(settings, rate_limit=RATE)
+
+
 def worker(settings: Settings, telegram: FakeTelegram) -> tuple[App, sa.Engine]:
     engine = create_engine(settings.database_url, settings.encryption_keys)
     migrate(engine)
@@ -60,7 +67,6 @@ def bucket(engine: sa.Engine) -> tuple[float, float]:
 
 
 async def shared_by_two(settings: Settings) -> None:
-    settings = dataclasses.replace(settings, rate_limit=RATE)
     telegram = FakeTelegram()
     (first, engine), (second, other) = worker(settings, telegram), worker(settings, telegram)
     for app in (first, second):
@@ -85,7 +91,6 @@ async def test_two_workers_share_one_limit(settings: Settings) -> None:
 
 
 async def test_retry_after_holds_back_every_worker(settings: Settings) -> None:
-    settings = dataclasses.replace(settings, rate_limit=RATE)
     telegram = FloodOnce()
     (app, engine), (_, other) = worker(settings, telegram), worker(settings, FakeTelegram())
     await app.initialize()
@@ -101,6 +106,21 @@ async def test_retry_after_holds_back_every_worker(settings: Settings) -> None:
 
 async def test_two_workers_share_one_limit_on_postgresql(postgres_url: str) -> None:
     settings = Settings.from_env(
-        {"DATABASE_URL": postgres_url, "ENCRYPTION_KEYS": ",".join(TEST_KEYS)}
-    )
+        {"DATABASE_URL": postgres_url, "ENCRYPTION_KEYS": ",".join(TEST_KEYS),
+         "TELEGRAM_RATE_LIMIT": str(RATE)}
+    )  # fmt: skip
     await shared_by_two(settings)
+
+
+async def test_crisis_lines_do_not_wait_for_the_shared_limit(
+    start_bot: BotFactory, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 50)  # a locked database fails at once
+    bot = await start_bot()
+    sam = bot.person()
+    lines = (await sam.send("/crisis"))[0].text
+    with write_locked(settings):  # neither turns nor the limit's bucket can be written
+        got = await sam.send("/crisis")
+        assert [s.text for s in got] == [lines]
+        got = await sam.send("hello")  # the apology still goes out, paced by this worker
+        assert [s.text for s in got] == [bot.texts().error]

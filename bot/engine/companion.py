@@ -242,10 +242,14 @@ class Companion:
             return wait
 
     def hold_sends(self, seconds: float) -> None:
-        """Telegram asked to wait: every worker waits."""
-        with self._sessions() as session:
-            pacing.hold(session=session, seconds=seconds)
-            session.commit()
+        """Telegram asked to wait: every worker waits (this one does anyway, should the
+        database fail)."""
+        try:
+            with self._sessions() as session:
+                pacing.hold(session=session, seconds=seconds)
+                session.commit()
+        except sa.exc.SQLAlchemyError as error:
+            log.warning("other workers were not held back: %s", type(error).__name__)
 
     def graduate(self, label: str, on: date) -> list[CheckIn]:
         """Mark the participant with this label graduated and plan their check-ins; raises

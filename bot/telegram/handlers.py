@@ -5,15 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
 from telegram import (
-    ForceReply,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InputFile,
-    Message,
     Update,
     User,
 )
@@ -21,16 +16,13 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import ContextTypes
 
 from bot.engine.companion import Companion
-from bot.engine.sweep import Strips
 from bot.engine.types import Delivered, Delivery, Incoming, Kind, Outgoing, Reply, plain
 from bot.keyboards import Swap
 from bot.telegram.batches import Batches
+from bot.telegram.rendering import edit, send, strip, strip_all
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
-CAPTION_LIMIT = 1024  # Telegram's limit for a photo's caption
-TEXT_LIMIT = 4096  # Telegram's limit for a message's text
-NOT_MODIFIED = "message is not modified"  # an edit that changes nothing: it is there already
 MAX_ARGS, MAX_ARG = 4, 64  # the words after a command that are read, and their length
 BATCH = 100  # claimed at a time
 GROUP = 10  # check-ins marked as being sent, and their results stored, in one transaction
@@ -38,90 +30,6 @@ IN_FLIGHT = 6  # groups between the two at once; a worker that dies leaves these
 SENDING = 30  # check-ins on their way at once (a second of Telegram's limit)
 TIDY_BATCH = 100  # turns whose live buttons are recorded in one transaction, at most
 MAX_ROUNDS = 50  # batches a tick; what is left waits for the next tick
-
-
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    """Rows of buttons as an inline keyboard."""
-    if not reply.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-            for row in reply.buttons
-        ]
-    )
-
-
-def markup(reply: Reply) -> InlineKeyboardMarkup | ForceReply | None:
-    """Rows of buttons as an inline keyboard, or a request for a typed reply."""
-    return ForceReply() if reply.force_reply else keyboard(reply)
-
-
-def pages(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """A text in pieces Telegram accepts: cut at line breaks, a very long line at a space."""
-    done: list[str] = []
-    page = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            cut = line.rfind(" ", 0, limit) + 1 or limit
-            done += [page, line[:cut]]
-            page, line = "", line[cut:]
-        joined = f"{page}\n{line}" if page else line
-        if len(joined) > limit:
-            done.append(page)
-            joined = line
-        page = joined
-    done.append(page)
-    return [p for p in done if p.strip()] or [text]
-
-
-async def send(context: Context, chat_id: int, reply: Reply) -> Message:
-    """A message (in pages when it is long, the buttons on the last), or a picture or file with
-    the text as its caption; returns the message that carries the buttons."""
-    if reply.image is not None:
-        return await context.bot.send_photo(
-            chat_id, reply.image, caption=reply.text[:CAPTION_LIMIT], reply_markup=markup(reply)
-        )
-    if reply.document is not None:
-        name, data = reply.document
-        return await context.bot.send_document(
-            chat_id, InputFile(data, filename=name), caption=reply.text[:CAPTION_LIMIT]
-        )
-    *first, last = pages(reply.text)
-    for page in first:
-        await context.bot.send_message(chat_id, page)
-    return await context.bot.send_message(chat_id, last, reply_markup=markup(reply))
-
-
-async def edit(context: Context, chat_id: int, message_id: int, reply: Reply) -> bool:
-    """Show a reply in place of an earlier message; False when it cannot be (too old, gone,
-    too long, not text): then it is sent anew."""
-    if reply.image or reply.document or reply.force_reply or len(reply.text) > TEXT_LIMIT:
-        return False
-    try:
-        await context.bot.edit_message_text(
-            reply.text, chat_id=chat_id, message_id=message_id, reply_markup=keyboard(reply)
-        )
-    except BadRequest as error:
-        return NOT_MODIFIED in error.message.lower()
-    except TelegramError as error:
-        log.info("a message was not edited: %s", type(error).__name__)
-        return False
-    return True
-
-
-async def strip(context: Context, chat_id: int, message_ids: Sequence[int]) -> None:
-    """Take the buttons off messages that are done; one too old or gone is left as it is."""
-    for message_id in message_ids:
-        try:
-            await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
-        except TelegramError as error:
-            log.info("buttons not taken off a message: %s", type(error).__name__)
-
-
-async def strip_all(context: Context, strips: Strips) -> None:
-    """Take the buttons off older messages in several chats at once."""
-    await asyncio.gather(*(strip(context, chat, ids) for chat, ids in strips.items() if ids))
 
 
 def _groups(ids: Sequence[int]) -> list[Sequence[int]]:
@@ -140,8 +48,10 @@ class Front:
     async def _respond(
         self, update: Update, context: Context, kind: Kind, value: str = "",
         args: tuple[str, ...] = (), rest: str = "", tapped: int | None = None,
+        acknowledge: Callable[[], Awaitable[None]] | None = None,
     ) -> str | None:  # fmt: skip
-        """Run the turn and send its replies; returns a brief notice for the tap, if any."""
+        """Run the turn and send its replies; returns a brief notice for the tap, if any. A tap
+        with no notice to show is `acknowledge`d while the replies go out."""
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None:
             return None
@@ -154,7 +64,7 @@ class Front:
         incoming, first_aid = self.companion.screen(user.id, incoming)
         for reply in first_aid:
             try:
-                message = await send(context, chat.id, reply)
+                message = await send(context, chat.id, reply, urgent=True)
                 shown += [message.message_id] if reply.buttons else []
             except TelegramError as error:  # the turn still runs and records the flag
                 log.warning("update %s: crisis lines not sent: %s",
@@ -162,10 +72,18 @@ class Front:
         # The engine talks to the database synchronously; keep the event loop free meanwhile.
         handled = await asyncio.to_thread(self.companion.handle, user.id, incoming)
         notice = None
-        if incoming.in_group:
-            await self._to_group(context, chat.id, user, handled.replies)
-        else:  # a private chat: its id is the person's
-            notice = await self._to_participant(context, chat.id, handled.replies, shown, tapped)
+        silent = acknowledge is not None and not any(r.notice for r in handled.replies)
+        acknowledged = asyncio.ensure_future(acknowledge()) if acknowledge and silent else None
+        try:
+            if incoming.in_group:
+                await self._to_group(context, chat.id, user, handled.replies)
+            else:  # a private chat: its id is the person's
+                notice = await self._to_participant(
+                    context, chat.id, handled.replies, shown, tapped
+                )
+        finally:
+            if acknowledged is not None:
+                await acknowledged
         if handled.alerted:  # a flag for staff goes out now, not at the next tick
             await self.sweep(context)
         return notice
@@ -243,20 +161,28 @@ class Front:
         query = update.callback_query
         if query is None:
             return
-        notice = None
+        notice, answered = None, False
+
+        async def answer(text: str | None = None) -> None:
+            nonlocal answered
+            answered = True
+            try:
+                await query.answer(text)
+            except TelegramError as error:  # e.g. "query is too old" after downtime
+                log.info("update %s: the tap was not acknowledged: %s",
+                         update.update_id, type(error).__name__)  # fmt: skip
+
         try:
             chat = query.message.chat if query.message else None
             if chat is not None and (chat.type == "private" or chat.id == self.staff_chat_id):
                 tapped = query.message.message_id if query.message else None
                 notice = await self._respond(
-                    update, context, Kind.BUTTON, query.data or "", tapped=tapped
-                )
+                    update, context, Kind.BUTTON, query.data or "", tapped=tapped,
+                    acknowledge=answer,
+                )  # fmt: skip
         finally:
-            try:
-                await query.answer(notice)
-            except TelegramError as error:  # e.g. "query is too old" after downtime
-                log.info("update %s: the tap was not acknowledged: %s",
-                         update.update_id, type(error).__name__)  # fmt: skip
+            if not answered:
+                await answer(notice)
 
     async def text(self, update: Update, context: Context) -> None:
         """Typed text: screened for crisis language, then given to the current step."""
