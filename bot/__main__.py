@@ -86,7 +86,9 @@ def _content(settings: Settings) -> Content:
 
 def _engine(settings: Settings) -> sa.Engine:
     try:
-        return open_database(settings.database_url, settings.encryption_keys)
+        return open_database(
+            settings.database_url, settings.encryption_keys, settings.sqlite_synchronous
+        )
     except CannotOpen as error:
         raise Fail(f"error: {error}", 2) from None
 
@@ -149,8 +151,9 @@ def invite(settings: Settings, label: str) -> int:
 
 def graduate(settings: Settings, label: str, on: date | None) -> int:
     """Mark a participant graduated; the running bot congratulates them and plans check-ins."""
-    _content(settings)
-    companion = build_companion(settings, session_factory(_engine(settings)))
+    companion = build_companion(
+        settings, session_factory(_engine(settings)), content=_content(settings)
+    )
     day = on or datetime.now(ZoneInfo(settings.default_timezone)).date()
     try:
         planned = companion.graduate(label, day)
@@ -231,7 +234,7 @@ def purge(settings: Settings, older_than: str, dry_run: bool) -> int:
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """On Telegram with a token; otherwise, and for `preview`, in this terminal."""
     content = _content(settings)
-    companion = build_companion(settings, session_factory(_engine(settings)))
+    companion = build_companion(settings, session_factory(_engine(settings)), content=content)
     if args.command == "preview" or not settings.telegram_token:
         if args.command != "preview":
             print("No TELEGRAM_BOT_TOKEN set, so here is the terminal preview.")

@@ -25,6 +25,9 @@ DEFAULT_INVITE_EXPIRY_DAYS = 14
 DEFAULT_PORT = 8080
 # What /delete and the retention purge do with a participant's data.
 DELETE_MODES = ("erase", "anonymise")
+# SQLite's synchronous: full waits for the disk at every commit; normal (with WAL) only at
+# checkpoints, so a power cut can lose the last commits (a crash of the bot cannot).
+SQLITE_SYNCHRONOUS = ("full", "normal")
 
 
 class SettingsError(Exception):
@@ -54,6 +57,7 @@ class Settings:
     webhook_secret: str | None = field(default=None, repr=False)
     port: int = DEFAULT_PORT
     web_base_url: str | None = None
+    sqlite_synchronous: str = SQLITE_SYNCHRONOUS[0]
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -81,7 +85,10 @@ class Settings:
                 "INVITE_EXPIRY_DAYS", env.get("INVITE_EXPIRY_DAYS", ""),
                 DEFAULT_INVITE_EXPIRY_DAYS, least=1,
             ),
-            delete_mode=_delete_mode(env.get("DELETE_MODE", "")),
+            delete_mode=_one_of("DELETE_MODE", env.get("DELETE_MODE", ""), DELETE_MODES),
+            sqlite_synchronous=_one_of(
+                "SQLITE_SYNCHRONOUS", env.get("SQLITE_SYNCHRONOUS", ""), SQLITE_SYNCHRONOUS
+            ),
             webhook_secret=_webhook_secret(env.get("TELEGRAM_WEBHOOK_SECRET", "").strip()),
             port=_count("PORT", env.get("PORT", ""), DEFAULT_PORT, least=1),
             web_base_url=_web_base_url(env.get("WEB_BASE_URL", "").strip()),
@@ -234,10 +241,11 @@ def _count(name: str, value: str, default: int, *, least: int = 0) -> int:
     return int(value)
 
 
-def _delete_mode(value: str) -> str:
+def _one_of(name: str, value: str, choices: tuple[str, ...]) -> str:
+    """One of the words `choices` (the first when unset)."""
     value = value.strip().lower()
     if not value:
-        return DELETE_MODES[0]
-    if value not in DELETE_MODES:
-        raise SettingsError(f"DELETE_MODE must be erase or anonymise, not {value!r}")
+        return choices[0]
+    if value not in choices:
+        raise SettingsError(f"{name} must be {' or '.join(choices)}, not {value!r}")
     return value

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from bot.engine.companion import Companion
-from bot.engine.types import Button, Delivery, Incoming, Kind, Reply, plain
+from bot.engine.types import Button, Delivered, Delivery, Incoming, Kind, Reply, plain
 
 PREVIEW_USER_ID = 1
 BATCH = 10
@@ -58,8 +58,8 @@ def deliver_due(companion: Companion, user_id: int, out: TextIO) -> list[Button]
     checkins = sweep.open_checkins(sweep.claim_checkins(BATCH, telegram_id=user_id))
     for outgoing in [*jobs, *checkins]:
         buttons = show(outgoing.replies, out)
-    sweep.job_results([(o.ref, Delivery.SENT, 0) for o in jobs])
-    sweep.checkin_results([(o.ref, Delivery.SENT, 0) for o in checkins])
+    sweep.job_results([Delivered(o.ref, o.telegram_id, Delivery.SENT) for o in jobs])
+    sweep.checkin_results([Delivered(o.ref, o.telegram_id, Delivery.SENT) for o in checkins])
     return buttons
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
@@ -21,7 +22,9 @@ from bot.models import KEY_CHECK, KeyCheck
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+WRITER = "holds_the_writer_lock"  # in a connection's info: this process's write turn is its
 REKEY_BATCH = 500
+POOL_RECYCLE_SECONDS = 300
 
 SessionFactory = Callable[[], Session]
 log = logging.getLogger(__name__)
@@ -31,9 +34,9 @@ class CannotOpen(Exception):
     """The database cannot be opened, or its keys do not fit it; the message is one plain line."""
 
 
-def open_database(url: str, keys: Sequence[str] = ()) -> sa.Engine:
+def open_database(url: str, keys: Sequence[str] = (), synchronous: str = "full") -> sa.Engine:
     """The engine, migrated and with its keys checked; every failure is CannotOpen."""
-    engine = create_engine(url, keys)
+    engine = create_engine(url, keys, synchronous)
     try:
         migrate(engine)
     except crypto.KeyProblem as problem:
@@ -49,10 +52,10 @@ def open_database(url: str, keys: Sequence[str] = ()) -> sa.Engine:
     return engine
 
 
-def create_engine(url: str, keys: Sequence[str] = ()) -> sa.Engine:
+def create_engine(url: str, keys: Sequence[str] = (), synchronous: str = "full") -> sa.Engine:
     """Build the engine with its keys. Without keys, an SQLite file has a key file beside it
-    (made on first start); PostgreSQL refuses. SQLite also gets WAL, a busy timeout and one
-    writer at a time."""
+    (made on first start); PostgreSQL refuses. SQLite also gets WAL, a busy timeout, one
+    writer at a time, and `synchronous` (SQLITE_SYNCHRONOUS)."""
     parsed = sa.make_url(url)
     if parsed.get_backend_name() != "sqlite":
         if not keys:
@@ -60,7 +63,9 @@ def create_engine(url: str, keys: Sequence[str] = ()) -> sa.Engine:
                 f"{crypto.ENVIRONMENT} must be set to use PostgreSQL: the data is encrypted "
                 f"with it (see README, 'Encryption at rest')"
             )
-        engine = sa.create_engine(url, pool_pre_ping=True)
+        # No ping before each use (a round trip per transaction): connections are renewed
+        # before servers and firewalls drop idle ones, and a dropped one fails one turn.
+        engine = sa.create_engine(url, pool_recycle=POOL_RECYCLE_SECONDS)
         crypto.attach(engine, crypto.Cipher(keys, source=crypto.ENVIRONMENT))
         return engine
     opened = _sqlite_file(parsed)
@@ -81,13 +86,34 @@ def create_engine(url: str, keys: Sequence[str] = ()) -> sa.Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
         cursor.close()
+
+    # One writer at a time within this process, waiting on a lock that wakes the next at once
+    # (SQLite's own busy wait sleeps up to 100 ms between tries); other processes still meet
+    # SQLite's lock and busy timeout.
+    writer = threading.Lock()
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        # IMMEDIATE takes the write lock up front, so two processes never interleave a
-        # read-modify-write of the same participant.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        info = connection.info
+        if not info.get(WRITER) and writer.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            info[WRITER] = True
+        try:
+            # IMMEDIATE takes the write lock up front, so two processes never interleave a
+            # read-modify-write of the same participant.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _let_go(info)
+            raise
+
+    @sa.event.listens_for(engine.pool, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        _let_go(record.info)  # the transaction ended (committed or rolled back) before this
+
+    def _let_go(info: dict[Any, Any]) -> None:
+        if info.pop(WRITER, False):
+            writer.release()
 
     return engine
 

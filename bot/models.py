@@ -357,3 +357,16 @@ class KeyCheck(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     value: str = Field(sa_type=EncryptedText(len(KEY_CHECK)))
+
+
+# ----- Pacing -----
+
+
+class RateBucket(SQLModel, table=True):
+    """The moment the next message may go to Telegram, shared by every worker, so that all of
+    them together keep to TELEGRAM_RATE_LIMIT."""
+
+    __tablename__ = "ratebucket"
+
+    name: str = Field(primary_key=True, max_length=32)
+    next_at: float = Field(default=0.0, description="seconds since 1970, the database's clock")

@@ -78,18 +78,22 @@ def claim(
     Messages to participants who stopped or blocked the bot wait, except the kinds in
     `unfiltered` (they go to staff).
     """
-    reachable = col(Participant.stopped_at).is_(None) & col(Participant.unreachable_at).is_(None)
+    # A lookup of each due row's participant (EXISTS), not a join: SQLite would otherwise
+    # read every participant first, and a claim would grow with their number.
+    person = col(Participant.id) == ScheduledMessage.participant_id
+    mine = sa.true() if telegram_id is None else col(Participant.telegram_id) == telegram_id
+    reachable: sa.ColumnElement[bool] = sa.exists().where(
+        person, mine,
+        col(Participant.stopped_at).is_(None), col(Participant.unreachable_at).is_(None),
+    )  # fmt: skip
     if unfiltered:
-        reachable = reachable | col(ScheduledMessage.kind).in_(unfiltered)
-    due = (
-        select(ScheduledMessage.id)
-        .join(Participant, col(Participant.id) == ScheduledMessage.participant_id)
-        .where(
-            col(ScheduledMessage.status) == JobStatus.SCHEDULED,
-            col(ScheduledMessage.due_at) <= now,
-            reachable,
+        reachable = reachable | (
+            col(ScheduledMessage.kind).in_(unfiltered) & sa.exists().where(person, mine)
         )
-        .where(sa.true() if telegram_id is None else col(Participant.telegram_id) == telegram_id)
+    due = select(ScheduledMessage.id).where(
+        col(ScheduledMessage.status) == JobStatus.SCHEDULED,
+        col(ScheduledMessage.due_at) <= now,
+        reachable,
     )
     values = {"status": JobStatus.CLAIMED, "claimed_at": now, "claimed_by": worker}
     return claim_oldest(session, ScheduledMessage, due, limit=limit, values=values)

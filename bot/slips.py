@@ -3,6 +3,9 @@ clinic, and the lesson on slips. Crisis words were looked for first, before the 
 
 from __future__ import annotations
 
+import functools
+import re
+
 from bot.content.loader import Content
 from bot.content.schema import Flow, Option
 from bot.engine.navigator import Navigator
@@ -19,10 +22,19 @@ def tells_of_use(content: Content, text: str) -> bool:
     language's `use:` patterns are tried, because people mix languages."""
     found = words(text)
     for language in content.languages.values():
-        spellings = normal_spellings(language.crisis.spellings)
-        if compile_patterns(language.crisis.use, spellings).search(spell(found, spellings)):
+        crisis = language.crisis
+        spellings, use = _use_patterns(tuple(crisis.use), tuple(crisis.spellings.items()))
+        if use.search(spell(found, spellings)):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=8)  # a language's patterns, built once (again after a reload)
+def _use_patterns(
+    use: tuple[str, ...], spellings: tuple[tuple[str, str], ...]
+) -> tuple[dict[str, str], re.Pattern[str]]:
+    normal = normal_spellings(dict(spellings))
+    return normal, compile_patterns(use, normal)
 
 
 def disclosed(nav: Navigator, text: str) -> list[Reply] | None:

@@ -18,10 +18,12 @@ from sqlmodel import Session, SQLModel, select
 from telegram.ext import CallbackContext
 
 from bot.config import Settings, database_url
+from bot.content.loader import Content, load_content
 from bot.content.schema import Texts
 from bot.crypto import new_key
 from bot.db import create_engine, migrate, session_factory
 from bot.engine.companion import Companion, build_companion
+from bot.features import build_registry
 from bot.models import CheckIn, Participant, ScheduledMessage
 from bot.telegram.app import App, build_application
 from bot.telegram.heartbeat import Heartbeat
@@ -108,6 +110,22 @@ STAFF_CHAT = -100500  # the clinic's staff group in every test
 ADMIN = 900  # a bootstrap admin (STAFF_TELEGRAM_IDS)
 
 BotFactory = Callable[[], Awaitable[RunningBot]]
+# Content, by its folder and the size and time of each of its files: loaded once per session.
+_CONTENT: dict[tuple[Path, tuple[tuple[str, int, int], ...]], Content] = {}
+
+
+def content_of(folder: Path) -> Content:
+    """The content of this folder, loaded once for every test that starts a bot on it; a test
+    that edits a copy on disk gets its edit (the files' sizes and times are in the key)."""
+    files = tuple(
+        (str(path), found.st_mtime_ns, found.st_size)
+        for path in sorted(folder.rglob("*.yaml"))
+        for found in [path.stat()]
+    )
+    key = (folder, files)
+    if key not in _CONTENT:
+        _CONTENT[key] = load_content(folder, build_registry().needs())
+    return _CONTENT[key]
 
 
 @contextmanager
@@ -144,7 +162,9 @@ async def start_bot(settings: Settings) -> AsyncIterator[BotFactory]:
     async def start() -> RunningBot:
         engine = create_engine(settings.database_url, settings.encryption_keys)
         migrate(engine)
-        companion = build_companion(settings, session_factory(engine), clock=clock)
+        companion = build_companion(
+            settings, session_factory(engine), clock=clock, content=content_of(settings.content_dir)
+        )
         telegram = FakeTelegram()
         heartbeat = Heartbeat()
         app = build_application(

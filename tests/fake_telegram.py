@@ -327,11 +327,21 @@ class Person:
         message = self._message(text=text, reply_to_message=replied)
         return await self._deliver({"message": message})
 
-    async def send(self, text: str) -> list[Sent]:
+    def _typed(self, text: str) -> dict[str, Any]:
         entities = []
         if text.startswith("/"):
             entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        return await self._deliver({"message": self._message(text=text, entities=entities)})
+        return self._message(text=text, entities=entities)
+
+    async def send(self, text: str) -> list[Sent]:
+        return await self._deliver({"message": self._typed(text)})
+
+    async def queue(self, text: str) -> None:
+        """Send a message the way polling or a webhook hands it over: into the application's
+        update queue, answered whenever the application gets to it."""
+        Person._update_id += 1
+        payload = {"update_id": Person._update_id, "message": self._typed(text)}
+        await self.app.update_queue.put(Update.de_json(payload, self.app.bot))
 
     async def send_media(self, **content: Any) -> list[Sent]:
         """A sticker, photo, voice note...: pass the Bot API field, e.g. sticker={...}."""

@@ -58,6 +58,12 @@ def test_sqlite_round_trip(settings: Settings) -> None:
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # full
+    faster = create_engine(settings.database_url, synchronous="normal")  # SQLITE_SYNCHRONOUS
+    with faster.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+    engine.dispose()
+    faster.dispose()
 
 
 @needs_postgres

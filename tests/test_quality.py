@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.mark.parametrize(
     "command",
     [
-        ["ruff", "check", "bot", "tests"],
-        ["ruff", "format", "--check", "bot", "tests"],
+        ["ruff", "check", "bot", "tests", "benchmarks"],
+        ["ruff", "format", "--check", "bot", "tests", "benchmarks"],
         ["mypy"],
     ],
     ids=["ruff", "ruff-format", "mypy"],

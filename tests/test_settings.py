@@ -55,6 +55,7 @@ def _run(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.Complet
         ("CONTENT_DIR", "/no/such/folder", "is not a folder"),
         ("STAFF_TELEGRAM_IDS", "12,abc", "'abc' is not one"),
         ("PROGRAM_TIMEZONE", "Mars/Olympus", "is not a time zone name"),
+        ("SQLITE_SYNCHRONOUS", "off", "must be full or normal, not 'off'"),
     ],
 )
 def test_bad_setting_is_one_line_and_exit_2(

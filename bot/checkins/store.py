@@ -138,21 +138,21 @@ def claim_due(
     *, session: Session, now: datetime, limit: int, worker: str, telegram_id: int | None = None
 ) -> list[int]:
     """Take up to `limit` due check-ins for this worker alone; nothing is sent yet."""
-    due = (
-        select(CheckIn.id)
-        .join(Participant, col(Participant.id) == CheckIn.participant_id)
-        .where(
-            col(CheckIn.status) == S.SCHEDULED,
-            col(CheckIn.due_at) <= now,
-            col(Participant.stopped_at).is_(None),
-            col(Participant.unreachable_at).is_(None),
-            col(Participant.checkins_stopped_at).is_(None),
-            sa.or_(
-                col(Participant.checkins_paused_until).is_(None),
-                col(Participant.checkins_paused_until) <= now,
-            ),
-        )
-        .where(sa.true() if telegram_id is None else col(Participant.telegram_id) == telegram_id)
+    # A lookup of each due row's participant (EXISTS), not a join: SQLite would otherwise
+    # read every participant first, and a claim would grow with their number.
+    reachable = sa.exists().where(
+        col(Participant.id) == CheckIn.participant_id,
+        col(Participant.stopped_at).is_(None),
+        col(Participant.unreachable_at).is_(None),
+        col(Participant.checkins_stopped_at).is_(None),
+        sa.or_(
+            col(Participant.checkins_paused_until).is_(None),
+            col(Participant.checkins_paused_until) <= now,
+        ),
+        sa.true() if telegram_id is None else col(Participant.telegram_id) == telegram_id,
+    )
+    due = select(CheckIn.id).where(
+        col(CheckIn.status) == S.SCHEDULED, col(CheckIn.due_at) <= now, reachable
     )
     values = {"status": S.CLAIMED, "claimed_at": now, "claimed_by": worker}
     return claim_oldest(session, CheckIn, due, limit=limit, values=values)
@@ -181,17 +181,20 @@ def start_sending(
 
 
 def with_participants(
-    *, session: Session, ids: Sequence[int]
+    *, session: Session, ids: Sequence[int], lock: bool = False
 ) -> Sequence[tuple[CheckIn, Participant]]:
-    """Check-ins and their participants, in one query."""
+    """Check-ins and their participants, in one query; `lock`: the participants' rows, for
+    this transaction, in id order, before any check-in row, as a turn locks them (so that
+    neither waits for the other in a ring)."""
     if not ids:
         return []
-    return session.exec(
+    both = (
         select(CheckIn, Participant)
         .join(Participant, col(Participant.id) == CheckIn.participant_id)
         .where(col(CheckIn.id).in_(ids))
-        .order_by(col(CheckIn.id))
-    ).all()
+        .order_by(col(Participant.id), col(CheckIn.id))
+    )
+    return session.exec(both.with_for_update(of=Participant) if lock else both).all()
 
 
 def stale_claims(*, session: Session, now: datetime) -> list[CheckIn]:

@@ -38,6 +38,9 @@ INDENTATION = (
     "could not find expected ':'",
 )
 BOOL = "tag:yaml.org,2002:bool"
+# libyaml's parser when PyYAML was built with it (about twenty times faster); its errors are
+# worded a little differently, so a file it refuses is read again by the Python parser.
+FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -62,15 +65,27 @@ class ContentError(Exception):
         self.problems = problems
 
 
+def _parse(text: str, loader: type[yaml.SafeLoader]) -> tuple[yaml.Node | None, Any]:
+    """The nodes, which know their line numbers, and the data built from those same nodes."""
+    reader = loader(text)
+    try:
+        node = reader.get_single_node()
+        return node, (reader.construct_document(node) if node is not None else None)
+    finally:
+        reader.dispose()
+
+
 class YamlFile:
-    """A YAML file parsed twice: as data, and as nodes that know their line numbers."""
+    """A YAML file parsed once: as nodes that know their line numbers, and the data."""
 
     def __init__(self, root: Path, path: Path) -> None:
         self.name = display_name(root, path)
         raw = path.read_bytes()
         text = raw.decode("utf-8")
-        self.node = yaml.compose(text, Loader=yaml.SafeLoader)
-        self.data: Any = yaml.safe_load(text)
+        try:
+            self.node, self.data = _parse(text, FAST_LOADER)
+        except yaml.YAMLError:  # the Python parser's words, which the problems are built on
+            self.node, self.data = _parse(text, yaml.SafeLoader)
         declared = self.data.get("version", "?") if isinstance(self.data, dict) else "?"
         # The declared version, plus a fingerprint that changes with any edit.
         self.version = f"{declared}+{hashlib.sha256(raw).hexdigest()[:8]}"

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from bot import alerts, keyboards
+from bot import alerts, keyboards, pacing
 from bot import participants as people
 from bot.checkins import feature as checkin_feature
 from bot.checkins.feature import GraduationRefused, Refusal
@@ -221,28 +221,36 @@ class Companion:
             self._languages.put(telegram_id, ctx.lang.code)
             return Handled(replies, ctx.alerted)
 
-    def tidy(
-        self,
-        telegram_id: int,
-        *,
-        shown: Sequence[int] = (),
-        done: Sequence[int] = (),
-        stale: int | None = None,
-        answered: bool = False,
-    ) -> list[int]:
-        """After sending: remember which messages carry live buttons now (see keyboards.swap);
-        the ones to take the buttons off. A failing database only leaves old buttons live."""
+    def tidy(self, swaps: Sequence[keyboards.Swap]) -> list[list[int]]:
+        """After sending: remember which messages carry live buttons now, for several chats
+        in one transaction (see keyboards.Swap); for each, the ones to take the buttons off.
+        A failing database only leaves old buttons live."""
         try:
             with self._sessions() as session:
-                strip = keyboards.swap(
-                    session=session, telegram_id=telegram_id, shown=shown, done=done,
-                    stale=stale, answered=answered,
-                )  # fmt: skip
+                strips = keyboards.swap_all(session=session, swaps=swaps)
                 session.commit()
         except sa.exc.SQLAlchemyError as error:
             log.warning("live buttons not recorded: %s", type(error).__name__)
-            return []
-        return strip
+            return [[] for _ in swaps]
+        return strips
+
+    def pace(self, count: int, per_second: float) -> float:
+        """Reserve the next `count` moments to send at, shared with every worker; the seconds
+        until the first."""
+        with self._sessions() as session:
+            wait = pacing.take(session=session, count=count, per_second=per_second)
+            session.commit()
+            return wait
+
+    def hold_sends(self, seconds: float) -> None:
+        """Telegram asked to wait: every worker waits (this one does anyway, should the
+        database fail)."""
+        try:
+            with self._sessions() as session:
+                pacing.hold(session=session, seconds=seconds)
+                session.commit()
+        except sa.exc.SQLAlchemyError as error:
+            log.warning("other workers were not held back: %s", type(error).__name__)
 
     def graduate(self, label: str, on: date) -> list[CheckIn]:
         """Mark the participant with this label graduated and plan their check-ins; raises
@@ -319,15 +327,20 @@ class Companion:
 
 
 def build_companion(
-    settings: Settings, sessions: SessionFactory, *, clock: Clock = utcnow
+    settings: Settings,
+    sessions: SessionFactory,
+    *,
+    clock: Clock = utcnow,
+    content: Content | None = None,
 ) -> Companion:
-    """The companion as settings describe it; raises ContentError for broken content."""
+    """The companion as settings describe it, on `content` if it was loaded already; raises
+    ContentError for broken content."""
     routes = AlertRoutes(
         staff_chat_id=settings.staff_chat_id, resend_minutes=settings.alert_resend_minutes,
         resend_max=settings.alert_resend_max, zone=settings.default_timezone,
     )  # fmt: skip
     registry = build_registry(routes, Mode(settings.delete_mode))
-    content = load_content(settings.content_dir, registry.needs())
+    content = content or load_content(settings.content_dir, registry.needs())
     with sessions() as session:  # STAFF_TELEGRAM_IDS are admins, on every start
         staff_store.bootstrap_admins(session=session, telegram_ids=settings.staff_ids)
         session.commit()

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot import alerts, scheduled
+from bot import alerts, keyboards, scheduled
 from bot import participants as people
 from bot.checkins import feature as checkin_feature
 from bot.checkins import store as checkins
@@ -22,13 +22,13 @@ from bot.content.loader import Content
 from bot.db import SessionFactory
 from bot.engine.context import TurnContext
 from bot.engine.registry import Registry
-from bot.engine.types import Delivery, Outgoing
+from bot.engine.types import Delivered, Delivery, Outgoing
 from bot.models import AlertKind, CheckInStatus, JobStatus, Participant
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
-# (what was sent: a scheduled message's or a check-in's id, what Telegram said, seconds to wait)
-Result = tuple[int, Delivery, float]
+# Telegram id -> the messages whose buttons come off, now that newer ones carry buttons
+Strips = dict[int, list[int]]
 STAFF_RETRY_SECONDS = 30.0  # Telegram or the network down: try an alert again this soon
 JOB_OUTCOMES = {
     Delivery.SENT: JobStatus.SENT,
@@ -146,15 +146,18 @@ class Sweep:
             )  # fmt: skip
             session.commit()
 
-    def job_results(self, results: Sequence[Result]) -> None:
-        """Store what Telegram said about messages this worker sent, in one transaction."""
-        outcomes = {ref: (outcome, wait) for ref, outcome, wait in results}
+    def job_results(self, results: Sequence[Delivered]) -> Strips:
+        """Store what Telegram said about messages this worker sent, in one transaction; the
+        buttons to take off older messages."""
+        outcomes = {result.ref: result for result in results}
+        strips: Strips = {}
         with self._sessions() as session:
             now = self._clock()
             for job in scheduled.by_ids(session=session, ids=list(outcomes)):
                 if job.status != JobStatus.SENDING or job.claimed_by != self.worker:
                     continue
-                outcome, wait = outcomes[job.id or 0]
+                result = outcomes[job.id or 0]
+                outcome, wait = result.outcome, result.wait
                 spec = self._registry.jobs.get(job.kind)
                 to_staff = spec is not None and spec.to_staff
                 if to_staff and outcome is not Delivery.SENT:
@@ -170,7 +173,13 @@ class Sweep:
                 if outcome is Delivery.BLOCKED and not to_staff:
                     self._unreachable(session, job.participant_id, now)
                 session.add(job)
+            swaps = [keyboards.Swap(r.telegram_id, r.shown) for r in results if r.shown]
+            for swap, gone in zip(
+                swaps, keyboards.swap_all(session=session, swaps=swaps), strict=True
+            ):
+                strips[swap.telegram_id] = gone
             session.commit()
+        return strips
 
     def _unreachable(self, session: Session, person_id: int, now: datetime) -> None:
         """The participant blocked the bot: send nothing more until they write again."""
@@ -208,18 +217,25 @@ class Sweep:
             session.commit()
             return out
 
-    def checkin_results(self, results: Sequence[Result]) -> None:
-        """Store what Telegram said about check-ins this worker sent, in one transaction."""
+    def checkin_results(self, results: Sequence[Delivered]) -> Strips:
+        """Store what Telegram said about check-ins this worker sent, in one transaction; the
+        buttons to take off older messages."""
         content = self._content()
-        outcomes = {ref: (outcome, wait) for ref, outcome, wait in results}
+        outcomes = {result.ref: result for result in results}
+        strips: Strips = {}
         with self._sessions() as session:
-            for row, person in checkins.with_participants(session=session, ids=list(outcomes)):
-                if row.status != CheckInStatus.SENDING or row.claimed_by != self.worker:
-                    continue
-                outcome, wait = outcomes[row.id or 0]
-                checkin_feature.record(self._context(session, person, content), row, outcome, wait)
+            for row, person in checkins.with_participants(
+                session=session, ids=list(outcomes), lock=True
+            ):
+                result = outcomes[row.id or 0]
+                if result.shown:
+                    strips[person.telegram_id] = keyboards.swap_on(person, shown=result.shown)
+                if row.status == CheckInStatus.SENDING and row.claimed_by == self.worker:
+                    ctx = self._context(session, person, content)
+                    checkin_feature.record(ctx, row, result.outcome, result.wait)
                 session.add(person)
             session.commit()
+        return strips
 
 
 def _seconds(wait: float) -> timedelta:

@@ -33,7 +33,8 @@ class Turn:
     def run(self, incoming: Incoming) -> list[Reply]:
         ctx, kind, value = self.ctx, incoming.kind, incoming.value
         ctx.participant.unsent = True  # until the channel says this turn's answer went out
-        ctx.cancel(*self.registry.cancel_on_reply)
+        with ctx.session.no_autoflush:  # the participant row is written once, at the end
+            ctx.cancel(*self.registry.cancel_on_reply)
         ctx.participant.unreachable_at = None
         if incoming.answered:  # the crisis lines went out before the turn
             if incoming.crisis:

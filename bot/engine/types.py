@@ -90,3 +90,15 @@ class Outgoing:
     telegram_id: int
     replies: list[Reply]
     ref: int
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """What came of sending an Outgoing: Telegram's answer, the seconds it asked to wait, and
+    the messages sent that carry buttons."""
+
+    ref: int
+    telegram_id: int
+    outcome: Delivery
+    wait: float = 0.0
+    shown: tuple[int, ...] = ()

@@ -11,7 +11,6 @@ from typing import Any
 from telegram import Bot, BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -26,6 +25,8 @@ from bot.content.loader import DEFAULT_LANGUAGE
 from bot.engine.companion import Companion
 from bot.telegram.handlers import Front
 from bot.telegram.heartbeat import Heartbeat
+from bot.telegram.limiter import SharedRateLimiter
+from bot.telegram.ordering import PerChatUpdates
 from bot.telegram.updates import ReadableUpdates
 
 log = logging.getLogger(__name__)
@@ -49,10 +50,11 @@ def build_application(
         .token(token or settings.telegram_token or "")
         .base_url(f"{settings.api_base_url}/bot")
         .base_file_url(f"{settings.api_base_url}/file/bot")
+        # Many people at once, each person's updates in order; polling and webhooks alike.
+        .concurrent_updates(PerChatUpdates())
     )
-    if settings.rate_limit:
-        limiter = AIORateLimiter(overall_max_rate=settings.rate_limit, max_retries=3)
-        builder = builder.rate_limiter(limiter)
+    if settings.rate_limit:  # one limit for all workers together, kept in the database
+        builder = builder.rate_limiter(SharedRateLimiter(companion, settings.rate_limit))
     if request is not None:
         builder = builder.request(request)
     polling = request or HTTPXRequest(connection_pool_size=1)  # as the library's default

@@ -5,15 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
 from telegram import (
-    ForceReply,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InputFile,
-    Message,
     Update,
     User,
 )
@@ -21,96 +16,20 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import ContextTypes
 
 from bot.engine.companion import Companion
-from bot.engine.types import Delivery, Incoming, Kind, Outgoing, Reply, plain
+from bot.engine.types import Delivered, Delivery, Incoming, Kind, Outgoing, Reply, plain
+from bot.keyboards import Swap
+from bot.telegram.batches import Batches
+from bot.telegram.rendering import edit, send, strip, strip_all
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
-CAPTION_LIMIT = 1024  # Telegram's limit for a photo's caption
-TEXT_LIMIT = 4096  # Telegram's limit for a message's text
-NOT_MODIFIED = "message is not modified"  # an edit that changes nothing: it is there already
 MAX_ARGS, MAX_ARG = 4, 64  # the words after a command that are read, and their length
 BATCH = 100  # claimed at a time
-GROUP = 10  # sent at once; a worker that dies leaves at most these 'unknown'
+GROUP = 20  # check-ins marked as being sent, and their results stored, in one transaction
+IN_FLIGHT = 3  # groups between the two at once; a worker that dies leaves these 'unknown'
+SENDING = 30  # check-ins on their way at once (a second of Telegram's limit)
+TIDY_BATCH = 100  # turns whose live buttons are recorded in one transaction, at most
 MAX_ROUNDS = 50  # batches a tick; what is left waits for the next tick
-
-
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    """Rows of buttons as an inline keyboard."""
-    if not reply.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-            for row in reply.buttons
-        ]
-    )
-
-
-def markup(reply: Reply) -> InlineKeyboardMarkup | ForceReply | None:
-    """Rows of buttons as an inline keyboard, or a request for a typed reply."""
-    return ForceReply() if reply.force_reply else keyboard(reply)
-
-
-def pages(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """A text in pieces Telegram accepts: cut at line breaks, a very long line at a space."""
-    done: list[str] = []
-    page = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            cut = line.rfind(" ", 0, limit) + 1 or limit
-            done += [page, line[:cut]]
-            page, line = "", line[cut:]
-        joined = f"{page}\n{line}" if page else line
-        if len(joined) > limit:
-            done.append(page)
-            joined = line
-        page = joined
-    done.append(page)
-    return [p for p in done if p.strip()] or [text]
-
-
-async def send(context: Context, chat_id: int, reply: Reply) -> Message:
-    """A message (in pages when it is long, the buttons on the last), or a picture or file with
-    the text as its caption; returns the message that carries the buttons."""
-    if reply.image is not None:
-        return await context.bot.send_photo(
-            chat_id, reply.image, caption=reply.text[:CAPTION_LIMIT], reply_markup=markup(reply)
-        )
-    if reply.document is not None:
-        name, data = reply.document
-        return await context.bot.send_document(
-            chat_id, InputFile(data, filename=name), caption=reply.text[:CAPTION_LIMIT]
-        )
-    *first, last = pages(reply.text)
-    for page in first:
-        await context.bot.send_message(chat_id, page)
-    return await context.bot.send_message(chat_id, last, reply_markup=markup(reply))
-
-
-async def edit(context: Context, chat_id: int, message_id: int, reply: Reply) -> bool:
-    """Show a reply in place of an earlier message; False when it cannot be (too old, gone,
-    too long, not text): then it is sent anew."""
-    if reply.image or reply.document or reply.force_reply or len(reply.text) > TEXT_LIMIT:
-        return False
-    try:
-        await context.bot.edit_message_text(
-            reply.text, chat_id=chat_id, message_id=message_id, reply_markup=keyboard(reply)
-        )
-    except BadRequest as error:
-        return NOT_MODIFIED in error.message.lower()
-    except TelegramError as error:
-        log.info("a message was not edited: %s", type(error).__name__)
-        return False
-    return True
-
-
-async def strip(context: Context, chat_id: int, message_ids: Sequence[int]) -> None:
-    """Take the buttons off messages that are done; one too old or gone is left as it is."""
-    for message_id in message_ids:
-        try:
-            await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
-        except TelegramError as error:
-            log.info("buttons not taken off a message: %s", type(error).__name__)
 
 
 def _groups(ids: Sequence[int]) -> list[Sequence[int]]:
@@ -123,12 +42,16 @@ class Front:
     def __init__(self, companion: Companion, staff_chat_id: int | None = None) -> None:
         self.companion = companion
         self.staff_chat_id = staff_chat_id
+        # Live buttons of the turns that end meanwhile, recorded in one transaction.
+        self._tidy = Batches[Swap, list[int]](companion.tidy, most=TIDY_BATCH)
 
     async def _respond(
         self, update: Update, context: Context, kind: Kind, value: str = "",
         args: tuple[str, ...] = (), rest: str = "", tapped: int | None = None,
+        acknowledge: Callable[[], Awaitable[None]] | None = None,
     ) -> str | None:  # fmt: skip
-        """Run the turn and send its replies; returns a brief notice for the tap, if any."""
+        """Run the turn and send its replies; returns a brief notice for the tap, if any. A tap
+        with no notice to show is `acknowledge`d while the replies go out."""
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None:
             return None
@@ -141,7 +64,7 @@ class Front:
         incoming, first_aid = self.companion.screen(user.id, incoming)
         for reply in first_aid:
             try:
-                message = await send(context, chat.id, reply)
+                message = await send(context, chat.id, reply, urgent=True)
                 shown += [message.message_id] if reply.buttons else []
             except TelegramError as error:  # the turn still runs and records the flag
                 log.warning("update %s: crisis lines not sent: %s",
@@ -149,10 +72,18 @@ class Front:
         # The engine talks to the database synchronously; keep the event loop free meanwhile.
         handled = await asyncio.to_thread(self.companion.handle, user.id, incoming)
         notice = None
-        if incoming.in_group:
-            await self._to_group(context, chat.id, user, handled.replies)
-        else:  # a private chat: its id is the person's
-            notice = await self._to_participant(context, chat.id, handled.replies, shown, tapped)
+        silent = acknowledge is not None and not any(r.notice for r in handled.replies)
+        acknowledged = asyncio.ensure_future(acknowledge()) if acknowledge and silent else None
+        try:
+            if incoming.in_group:
+                await self._to_group(context, chat.id, user, handled.replies)
+            else:  # a private chat: its id is the person's
+                notice = await self._to_participant(
+                    context, chat.id, handled.replies, shown, tapped
+                )
+        finally:
+            if acknowledged is not None:
+                await acknowledged
         if handled.alerted:  # a flag for staff goes out now, not at the next tick
             await self.sweep(context)
         return notice
@@ -186,9 +117,7 @@ class Front:
             # A tap on an earlier message: done, unless it is the card showing where we are.
             stale = tapped if notice is not None else None
             done = [] if notice is not None else done
-            gone = await asyncio.to_thread(
-                self.companion.tidy, chat_id, shown=shown, done=done, stale=stale, answered=sent
-            )
+            gone = await self._tidy.ask(Swap(chat_id, shown, done, stale, answered=sent))
             await strip(context, chat_id, [i for i in gone if i not in bare])
         # A second tap on a card that has already moved on needs no word.
         return notice if tapped in gone else None
@@ -232,20 +161,28 @@ class Front:
         query = update.callback_query
         if query is None:
             return
-        notice = None
+        notice, answered = None, False
+
+        async def answer(text: str | None = None) -> None:
+            nonlocal answered
+            answered = True
+            try:
+                await query.answer(text)
+            except TelegramError as error:  # e.g. "query is too old" after downtime
+                log.info("update %s: the tap was not acknowledged: %s",
+                         update.update_id, type(error).__name__)  # fmt: skip
+
         try:
             chat = query.message.chat if query.message else None
             if chat is not None and (chat.type == "private" or chat.id == self.staff_chat_id):
                 tapped = query.message.message_id if query.message else None
                 notice = await self._respond(
-                    update, context, Kind.BUTTON, query.data or "", tapped=tapped
-                )
+                    update, context, Kind.BUTTON, query.data or "", tapped=tapped,
+                    acknowledge=answer,
+                )  # fmt: skip
         finally:
-            try:
-                await query.answer(notice)
-            except TelegramError as error:  # e.g. "query is too old" after downtime
-                log.info("update %s: the tap was not acknowledged: %s",
-                         update.update_id, type(error).__name__)  # fmt: skip
+            if not answered:
+                await answer(notice)
 
     async def text(self, update: Update, context: Context) -> None:
         """Typed text: screened for crisis language, then given to the current step."""
@@ -275,65 +212,86 @@ class Front:
             for group in _groups(claimed):
                 ran = [await asyncio.to_thread(sweep.run_job, job_id) for job_id in group]
                 sent = await self.deliver_all(context, [o for o in ran if o is not None])
-                await asyncio.to_thread(sweep.job_results, sent)
+                await strip_all(context, await asyncio.to_thread(sweep.job_results, sent))
             if not claimed:
                 break
+        await self._checkins(context)
+
+    async def _checkins(self, context: Context) -> None:
+        """Claim due check-ins BATCH at a time and send them SENDING at once, while groups
+        are made ready and stored around them; the next batch is claimed once the last group
+        of this one is under way. Each group is marked as being sent just before it goes, at
+        most IN_FLIGHT groups until their results are stored: if this worker dies, only those
+        are 'unknown'; the rest of the claim goes back to waiting."""
+        sweep = self.companion.sweep
+        window, gate = asyncio.Semaphore(IN_FLIGHT), asyncio.Semaphore(SENDING)
+        failed: list[BaseException] = []
+
+        async def one(item: Outgoing) -> Delivered:
+            async with gate:
+                return await self.deliver(context, item)
+
+        async def one_group(ids: Sequence[int], started: asyncio.Event) -> None:
+            try:
+                async with window:
+                    started.set()
+                    if failed:  # one group failing stops those not yet started, as death would
+                        return
+                    opened = await asyncio.to_thread(sweep.open_checkins, ids)
+                    sent = await asyncio.gather(*(one(item) for item in opened))
+                    gone = await asyncio.to_thread(sweep.checkin_results, sent)
+                await strip_all(context, gone)
+            except BaseException as error:
+                failed.append(error)
+                raise
+
+        tasks: list[asyncio.Future[None]] = []
         for _ in range(MAX_ROUNDS):
             claimed = await asyncio.to_thread(sweep.claim_checkins, BATCH)
-            for group in _groups(claimed):
-                # Marked as being sent just before they go: if this worker dies, only these
-                # are 'unknown'; the rest of the claim goes back to waiting.
-                opened = await asyncio.to_thread(sweep.open_checkins, group)
-                sent = await self.deliver_all(context, opened)
-                await asyncio.to_thread(sweep.checkin_results, sent)
+            started = asyncio.Event()
+            for ids in _groups(claimed):
+                started = asyncio.Event()
+                tasks.append(asyncio.ensure_future(one_group(ids, started)))
             if len(claimed) < BATCH:
                 break
+            await started.wait()
+            if failed:
+                break
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if failed:
+            raise failed[0]
 
-    async def deliver_all(
-        self, context: Context, outgoing: Sequence[Outgoing]
-    ) -> list[tuple[int, Delivery, float]]:
+    async def deliver_all(self, context: Context, outgoing: Sequence[Outgoing]) -> list[Delivered]:
         """Send to several participants at once (the rate limiter paces them); say what came of
         each."""
+        return list(await asyncio.gather(*(self.deliver(context, item) for item in outgoing)))
 
-        async def one(item: Outgoing) -> tuple[int, Delivery, float]:
-            retry_after: list[float] = []
-            outcome = await self.deliver(context, item, retry_after)
-            return item.ref, outcome, sum(retry_after)
-
-        return list(await asyncio.gather(*(one(item) for item in outgoing)))
-
-    async def deliver(
-        self, context: Context, outgoing: Outgoing, retry_after: list[float] | None = None
-    ) -> Delivery:
+    async def deliver(self, context: Context, outgoing: Outgoing) -> Delivered:
         """Send one participant's messages; say what Telegram made of them."""
         shown: list[int] = []
+
+        def came(outcome: Delivery, wait: float = 0.0) -> Delivered:
+            return Delivered(outgoing.ref, outgoing.telegram_id, outcome, wait, tuple(shown))
+
         try:
             for reply in outgoing.replies:
                 message = await send(context, outgoing.telegram_id, reply)
                 shown += [message.message_id] if reply.buttons else []
         except Forbidden:
-            return Delivery.BLOCKED
+            return came(Delivery.BLOCKED)
         except RetryAfter as error:
             wait = error.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            if retry_after is not None:
-                retry_after.append(seconds)
-            return Delivery.RETRY
+            return came(Delivery.RETRY, seconds)
         except BadRequest as error:  # before NetworkError, which it extends
             log.warning("Telegram refused a message: %s", type(error).__name__)
-            return Delivery.FAILED
+            return came(Delivery.FAILED)
         except NetworkError:  # includes TimedOut: the message may or may not have arrived
-            return Delivery.UNKNOWN
+            return came(Delivery.UNKNOWN)
         except TelegramError as error:
             log.warning("Telegram refused a message: %s", type(error).__name__)
-            return Delivery.FAILED
-        finally:
-            if shown:  # new buttons: the participant's earlier ones are done
-                gone = await asyncio.to_thread(
-                    self.companion.tidy, outgoing.telegram_id, shown=shown
-                )
-                await strip(context, outgoing.telegram_id, gone)
-        return Delivery.SENT
+            return came(Delivery.FAILED)
+        return came(Delivery.SENT)
 
     async def error(self, update: object, context: Context) -> None:
         """Log what failed (never message text) and tell the person something went wrong."""

@@ -57,9 +57,10 @@ class ReadableUpdates(BaseRequest):
             return status, body
         if not isinstance(answer, dict) or not isinstance(answer.get("result"), list):
             return status, body
-        answer["result"] = [
-            kept for update in answer["result"] if (kept := readable(update)) is not None
-        ]
+        checked = [readable(update) for update in answer["result"]]
+        if all(kept is update for kept, update in zip(checked, answer["result"], strict=True)):
+            return status, body  # every update readable, as almost always: no need to rewrite
+        answer["result"] = [kept for kept in checked if kept is not None]
         return status, json.dumps(answer).encode()
 
 

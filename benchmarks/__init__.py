@@ -1,0 +1,1 @@
+"""Benchmarks: the bot side by side with what bounds it, on SQLite and PostgreSQL."""
