@@ -62,8 +62,8 @@ CASES = [
     ("en/flows/consent.yaml", "    text: Is it okay", f"    text: {'a' * 4100} {MARK}",
      "this text has 4100 characters; Telegram allows 4096"),
     ("en/messages.yaml", '"flow:lessons"}', f'"flow:lesons"}} {MARK}',
-     "menu item 'lessons' goes to 'flow:lesons', which does not exist: use crisis, help, menu, "
-     "plan, progress or flow:<flow id>"),
+     "menu item 'lessons' goes to 'flow:lesons', which does not exist: use crisis, "
+     "getting_started, help, menu, my_paperwork, plan, progress or flow:<flow id>"),
     ("en/messages.yaml", "  carry_on:", f"  carry_off: Later {MARK}\n  carry_on:",
      "'texts.carry_off' is not a known field here; check the spelling"),
     ("en/flows/settings.yaml", "    ask: timezone", f"    ask: zone {MARK}",
@@ -166,7 +166,7 @@ def test_missing_translations(tmp_path: Path) -> None:
     option = next(i for i, line in enumerate(lines, 1) if "goto: decide" in line) - 2
     assert [str(p) for p in caught.value.problems] == [
         f"content/es/flows/consent.yaml:{option}: option 2 of step 'decide' should have the same "
-        "goto, do, correct, save and value as in content/en/flows/consent.yaml"
+        "goto, do, correct, save, score and value as in content/en/flows/consent.yaml"
     ]
 
 
@@ -186,7 +186,7 @@ def test_check_command_exit_codes(tmp_path: Path) -> None:
         env={"PATH": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"},
     )  # fmt: skip
     assert good.returncode == 0, good.stderr
-    assert good.stdout.strip().endswith("content OK: 2 language(s), 60 flows")
+    assert good.stdout.strip().endswith("content OK: 2 language(s), 62 flows")
     # The reading level is checked too: the hardest texts are named with file and line.
     assert re.search(r"the hardest 'es' texts: content/\S+\.yaml:\d+ \(ease ", good.stdout)
 

@@ -20,6 +20,8 @@ DONE_MARK, NEXT_MARK = "✓ ", "👉 "
 MENU = "menu"  # the link, and the menu button, that open the main menu
 PACED = "paced"  # the scheduled kind that sends a paced step after its pause
 REMIND = "remind"  # the scheduled kind of "remind me later"
+# The link to what follows consent: a feature's page (intake questions, then orientation).
+GETTING_STARTED = "getting_started"
 
 Target = Callable[["Navigator"], list[Reply]]
 FinishHook = Callable[["Navigator"], None]
@@ -48,7 +50,7 @@ class Navigator:
         ctx: TurnContext,
         *,
         targets: Mapping[str, Target],
-        on_finish: Mapping[str, FinishHook],
+        on_finish: Mapping[str, Sequence[FinishHook]],
         pending: Sequence[PendingHook] = (),
         views: Mapping[str, View] | None = None,
         held: Held | None = None,
@@ -88,6 +90,8 @@ class Navigator:
         if p.consented_at is None:
             return self.enter(CONSENT)
         if p.oriented_at is None:
+            if GETTING_STARTED in self._targets:
+                return self._targets[GETTING_STARTED](self)
             return self.enter(ORIENTATION)
         return self.menu()
 
@@ -184,8 +188,10 @@ class Navigator:
             session=ctx.session, participant=p, flow=flow.id, version=ctx.version(flow.id),
             now=ctx.now,
         )  # fmt: skip
-        if flow.id in self._on_finish:
-            self._on_finish[flow.id](self)
+        for hook in self._on_finish.get(flow.id, ()):
+            hook(self)
+        if p.consented_at is not None and p.oriented_at is None:
+            return self.current()  # a flow before orientation is done: on to the next one
         return self.menu()
 
     def wait(self, flow: Flow, step: Step) -> list[Reply]:

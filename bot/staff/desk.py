@@ -19,7 +19,15 @@ from bot.content.loader import DEFAULT_LANGUAGE, Content
 from bot.db import SessionFactory
 from bot.engine import callbacks as cb
 from bot.engine.types import Button, Incoming, Kind, Reply
-from bot.models import Alert, AuditAction, CheckIn, Participant, StaffMember, StaffRole
+from bot.models import (
+    Alert,
+    AuditAction,
+    CheckIn,
+    InviteStage,
+    Participant,
+    StaffMember,
+    StaffRole,
+)
 from bot.staff import review, store, views
 from bot.staff.export import write_checkin_csv
 from bot.staff.texts import StaffTexts, fill
@@ -145,7 +153,7 @@ class _Work:
         if name == "export":
             return self.export(args)
         if name == "invite":
-            return self.invite(args[0]) if args else self.say(replies.usage_invite)
+            return self.invite(args) if args else self.say(replies.usage_invite)
         if name == "graduate":
             return self.graduate(args) if args else self.say(replies.usage_graduate)
         if not self.is_admin:
@@ -239,7 +247,7 @@ class _Work:
     def timeline(self, participant: Participant, page: int) -> list[Reply]:
         pages = review.timeline(
             session=self.session, participant=participant, now=self.now, texts=self.texts,
-            zone=self.desk.zone,
+            zone=self.desk.zone, content=self.desk.content(),
         )  # fmt: skip
         number = min(max(page, 1), len(pages))
         self.audit(AuditAction.VIEW_PARTICIPANT, participant.id, f"page {number}")
@@ -277,7 +285,7 @@ class _Work:
         questionnaires = self.desk.content().language(DEFAULT_LANGUAGE).questionnaires
         rows = write_checkin_csv(
             session=self.session, out=out, since=since, questionnaires=questionnaires,
-            zone=self.desk.zone,
+            zone=self.desk.zone, content=self.desk.content(),
         )  # fmt: skip
         self.audit(AuditAction.EXPORT, detail=f"since {since or 'start'}, {rows} rows")
         name = f"checkins-{self.now.astimezone(self.desk.zone):%Y-%m-%d}.csv"
@@ -285,12 +293,17 @@ class _Work:
 
     # ----- people -------------------------------------------------------------------------------
 
-    def invite(self, label: str) -> list[Reply]:
+    def invite(self, args: Sequence[str]) -> list[Reply]:
+        """A one-time invite; `/invite LABEL intake` starts them with the intake questions."""
         replies = self.texts.replies
+        label, stages = args[0], {s.value: s for s in InviteStage}
+        if len(args) > 2 or (len(args) == 2 and args[1] not in stages):
+            return self.say(replies.usage_invite)
         try:
             made = people.create_invite(
                 session=self.session, label=label, now=self.now,
                 valid_for=timedelta(days=self.desk.invite_days),
+                stage=stages[args[1]] if len(args) == 2 else InviteStage.ORIENTATION,
             )  # fmt: skip
         except ValueError:
             return self.say(replies.label_taken, label=label)

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, func, select
 
 from bot import charts
-from bot.content.loader import ORIENTATION
+from bot.content.loader import ORIENTATION, Content
+from bot.intake.summary import QUESTIONS, Intake, intake_of
 from bot.models import (
     Alert,
     AlertStatus,
@@ -127,8 +128,10 @@ def timeline(
     now: datetime,
     texts: StaffTexts,
     zone: ZoneInfo,
+    content: Content | None = None,
 ) -> list[str]:
-    """One participant's history, section by section, in pages that fit a Telegram message."""
+    """One participant's history, section by section, in pages that fit a Telegram message;
+    with the content, their intake too (answers, screener scores, barriers, paperwork)."""
     words = texts.timeline
     answers = session.exec(
         select(Answer)
@@ -151,6 +154,10 @@ def timeline(
         (words.checkins, _checkins(session, participant, texts, zone)),
         (words.alerts, _alerts(session, participant, texts, zone)),
     ]
+    if content is not None:
+        intake = intake_of(session=session, participant=participant, content=content)
+        if not intake.empty:
+            sections[1:1] = _intake(intake, texts)
     for heading, body in sections:
         lines += ["", f"{heading}:", *(body or [words.nothing])]
     return _pages(lines)
@@ -206,6 +213,23 @@ def _completions(session: Session, participant: Participant, zone: ZoneInfo) -> 
     ]
 
 
+def _intake(intake: Intake, texts: StaffTexts) -> list[tuple[str, list[str]]]:
+    """The intake's sections: answers with screener scores, barriers, questions, paperwork."""
+    words = texts.timeline
+    answers = [fill(words.intake_answer, {"question": a.question_id, "answer": a.answer})
+               for a in intake.answers]  # fmt: skip
+    for s in intake.scores:
+        verdict = words.positive if s.positive else words.negative
+        values = {"score": s.score, "answered": s.answered, "questions": s.questions}
+        answers.append(fill(getattr(words, s.screener), {**values, "verdict": verdict}))
+    return [
+        (words.intake, answers),
+        (words.barriers, [label for _, label in intake.barriers]),
+        (words.questions, list(intake.questions)),
+        (words.paperwork_missing, [text for _, text in intake.paperwork_missing]),
+    ]
+
+
 def _paired(answers: Sequence[Answer], zone: ZoneInfo, first: str, then: str) -> list[str]:
     """A rating and the one after it (a craving then its check-back; stress before, after)."""
     lines: list[str] = []
@@ -251,7 +275,7 @@ def _plan(session: Session, participant: Participant, texts: StaffTexts) -> list
     items = _plan_items(session, participant)
     lines: list[str] = []
     for section, heading in texts.plan_sections:
-        if section != GOALS:  # goals have their own part, with their ratings
+        if section not in (GOALS, QUESTIONS):  # each has its own part
             mine = [f"  • {i.text}" for i in items if i.section == section]
             lines += [f"{heading}:", *mine] if mine else []
     return lines
