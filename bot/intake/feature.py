@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from bot import alerts
 from bot import participants as people
 from bot.content.loader import ORIENTATION
 from bot.content.schema import Flow, Option, Step
@@ -12,7 +13,7 @@ from bot.engine.navigator import GETTING_STARTED, Navigator
 from bot.engine.registry import Action, Feature, Tap
 from bot.engine.types import Reply
 from bot.intake import ticks
-from bot.models import Alert, AlertKind, InviteStage
+from bot.models import Alert, AlertKind, AlertStatus, InviteStage
 
 INTAKE = "intake"  # the flow
 BARRIER = "br"  # br|barrier id: a barrier ticked on or off
@@ -57,15 +58,20 @@ def tick_barrier(nav: Navigator, item: str) -> list[Reply]:
         item=item, now=ctx.now,
     )  # fmt: skip
     replies = ticks.shown_again(nav)
-    if on:
-        where = f"{INTAKE}:{item}"
-        flagged = select(Alert.id).where(
-            Alert.participant_id == ctx.participant_id, Alert.kind == AlertKind.BARRIER,
-            Alert.context == where,
+    where = f"{INTAKE}:{item}"
+    if not on:  # tapped off again: the flag needs nobody now
+        alerts.close(
+            session=ctx.session, participant_id=ctx.participant_id, kind=AlertKind.BARRIER,
+            context=where, now=ctx.now,
         )  # fmt: skip
-        if ctx.session.exec(flagged).first() is None:  # tapped off and on again: one flag
-            ctx.alert(AlertKind.BARRIER, where)
-        replies.append(ctx.say("barrier_help", value=ticks.local(barrier.help, ctx.lang.code)))
+        return replies
+    flagged = select(Alert.id).where(
+        Alert.participant_id == ctx.participant_id, Alert.kind == AlertKind.BARRIER,
+        Alert.context == where, Alert.status != AlertStatus.RESOLVED,
+    )  # fmt: skip
+    if ctx.session.exec(flagged).first() is None:  # one open flag, however often it is tapped
+        ctx.alert(AlertKind.BARRIER, where)
+    replies.append(ctx.say("barrier_help", value=ticks.local(barrier.help, ctx.lang.code)))
     return replies
 
 
