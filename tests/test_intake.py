@@ -232,6 +232,10 @@ def test_screener_scores_on_hand_worked_examples(bot: RunningBot) -> None:
     }
     # "Never" skips the other two: 0, and all three count as answered.
     assert scores(audit_often="never") == {"audit_c": (0, 3, False)}
+    # ... even when Back left answers to them from before.
+    assert scores(audit_often="never", audit_amount="10_plus") == {"audit_c": (0, 3, False)}
+    # Half done: what there is, and how much of it.
+    assert scores(audit_often="4_plus_a_week") == {"audit_c": (4, 1, True)}
     # NIDA: any use in the past year is positive.
     assert scores(drugs="never") == {"nida": (0, 1, False)}
     assert scores(drugs="once_twice", audit_often="never") == {
@@ -296,3 +300,7 @@ async def test_paperwork_ticks_stay_and_the_day_before_only_what_is_open(
     assert not any(s.text.startswith("Tomorrow") for s in bot.person(301).inbox())
     page = (await bot.person(ADMIN).send("/participant #1"))[0].text
     assert "Paperwork still missing:\nA list of the medicines you take" in page
+    page = (await bot.person(ADMIN).send("/participant #2"))[0].text
+    assert "Paperwork still missing:\nAll ready." in page
+    [mydata] = await bot.person(300).send("/mydata")
+    assert "• 2026-11-27: A photo ID\n" in mydata.text

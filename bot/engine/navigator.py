@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot import participants as people
-from bot.content.loader import CONSENT, ORIENTATION
+from bot.content.loader import CONSENT
 from bot.content.schema import Flow, Step
 from bot.engine import callbacks as cb
 from bot.engine import steps
@@ -89,10 +89,8 @@ class Navigator:
             return self.enter(flow.id)
         if p.consented_at is None:
             return self.enter(CONSENT)
-        if p.oriented_at is None:
-            if GETTING_STARTED in self._targets:
-                return self._targets[GETTING_STARTED](self)
-            return self.enter(ORIENTATION)
+        if p.oriented_at is None:  # a feature says what comes first: intake or orientation
+            return self._targets[GETTING_STARTED](self)
         return self.menu()
 
     def enter(self, flow_id: str, step_id: str | None = None) -> list[Reply]:

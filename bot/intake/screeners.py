@@ -32,16 +32,16 @@ def score(flow: Flow, answers: Mapping[str, str]) -> list[Score]:
     results = []
     for screener in TOPS:
         steps = [s for s in flow.steps if s.screener == screener]
-        points = []
+        points: list[int | None] = []
         for step in steps:
             chosen = next((o for o in step.options if o.value == answers.get(step.id)), None)
-            if chosen is not None and chosen.score is not None:
-                points.append(chosen.score)
-        if not points:
+            points.append(chosen.score if chosen is not None else None)
+        if screener == "audit_c" and points and points[0] == 0:
+            points = [0] * len(steps)  # never drinks: the other two are not asked, and are 0
+        given = [p for p in points if p is not None]
+        if not given:
             continue
-        total = sum(points)
-        first_never = screener == "audit_c" and points[0] == 0 and len(points) == 1
-        answered = len(steps) if first_never else len(points)
+        total = sum(given)
         positive = total >= 3 if screener == "audit_c" else total >= 1
-        results.append(Score(screener, total, answered, len(steps), positive))
+        results.append(Score(screener, total, len(given), len(steps), positive))
     return results

@@ -226,7 +226,7 @@ def _intake(intake: Intake, texts: StaffTexts) -> list[tuple[str, list[str]]]:
         (words.intake, answers),
         (words.barriers, [label for _, label in intake.barriers]),
         (words.questions, list(intake.questions)),
-        (words.paperwork_missing, [text for _, text in intake.paperwork_missing]),
+        (words.paperwork_missing, [t for _, t in intake.paperwork_missing] or [words.all_ready]),
     ]
 
 

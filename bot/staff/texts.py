@@ -111,6 +111,7 @@ class Timeline(Strict):
     barriers: str
     questions: str
     paperwork_missing: str
+    all_ready: str
     chart_title: str
     chart_craving: str
     chart_use: str
