@@ -77,6 +77,15 @@ CASES = [
      "YAML syntax: expected <block end>, but found '<block mapping start>' (while parsing a block "
      "collection); check the spaces at the start of this line: they should line up with the lines "
      "of the same level above it"),
+    ("en/flows/intake.yaml", "{label: Never, value: never, score: 0, goto: drugs}",
+     f"{{label: Never, value: never, goto: drugs}} {MARK}",
+     "option 1 of step 'audit_often' needs a 'value:' and a 'score:' (0 to 4): the step is part "
+     "of the audit_c screener"),
+    ("clinic.yaml", "  - id: childcare", f"  - id: transport {MARK}",
+     "the id 'transport' is used twice in barriers"),
+    ("clinic.yaml", "      en: Getting here",
+     f"      en: Getting here by bus or train late at night {MARK}",
+     "this button label has 42 characters; keep it to 40"),
 ]  # fmt: skip
 
 
@@ -91,6 +100,19 @@ def test_one_problem_each(tmp_path: Path, file: str, old: str, new: str, message
         load_content(content, NEEDS)
     line = marked_line(content, file)
     assert [str(p) for p in caught.value.problems] == [f"content/{file}:{line}: {message}"]
+
+
+def test_steps_the_code_shows_live_must_stay(tmp_path: Path) -> None:
+    file = "en/flows/orientation.yaml"
+    content = broken_copy(tmp_path, file, "  - id: paperwork\n", "  - id: papers\n", spanish=False)
+    with pytest.raises(ContentError) as caught:
+        load_content(content, NEEDS)
+    lines = (content / file).read_text().splitlines()
+    line = lines.index("id: orientation") + 1
+    assert [str(p) for p in caught.value.problems] == [
+        f"content/{file}:{line}: the bot shows step 'paperwork' of this flow with its own "
+        "buttons: keep a step with 'id: paperwork'"
+    ]
 
 
 def test_quiz_needs_one_right_answer(tmp_path: Path) -> None:

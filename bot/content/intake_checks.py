@@ -16,14 +16,15 @@ def check_screeners(flow: Flow, file: YamlFile) -> Iterator[Problem]:
             continue
         if step.kind != "choice":
             yield file.problem(
-                f"step '{step.id}' is a {step.screener} question, so it needs 'kind: choice'",
+                f"step '{step.id}' is part of the {step.screener} screener, so it needs "
+                "'kind: choice'",
                 "steps", index, "kind",
             )  # fmt: skip
         for i, option in enumerate(step.options):
             if option.value is None or option.score is None:
                 yield file.problem(
                     f"option {i + 1} of step '{step.id}' needs a 'value:' and a 'score:' "
-                    f"(0 to 4): it is a {step.screener} question",
+                    f"(0 to 4): the step is part of the {step.screener} screener",
                     "steps", index, "options", i,
                 )  # fmt: skip
 

@@ -190,7 +190,7 @@ def _read_language(root: Path, folder: Path, needs: Needs, problems: list[Proble
                 found[1].problem(
                     f"the bot shows step '{step_id}' of this flow with its own buttons: "
                     f"keep a step with 'id: {step_id}'",
-                    "steps",
+                    "id",
                 )
             )
     for file in [messages_file, crisis_file, *(f for _, f in flows.values())]:

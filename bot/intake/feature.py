@@ -3,8 +3,6 @@ orientation. Answers are stored as they are given; withdrawal risk and barriers 
 
 from __future__ import annotations
 
-from sqlmodel import select
-
 from bot import alerts
 from bot import participants as people
 from bot.content.loader import ORIENTATION
@@ -13,7 +11,7 @@ from bot.engine.navigator import GETTING_STARTED, Navigator
 from bot.engine.registry import Action, Feature, Tap
 from bot.engine.types import Reply
 from bot.intake import ticks
-from bot.models import Alert, AlertKind, AlertStatus, InviteStage
+from bot.models import AlertKind, InviteStage
 
 INTAKE = "intake"  # the flow
 BARRIER = "br"  # br|barrier id: a barrier ticked on or off
@@ -65,11 +63,11 @@ def tick_barrier(nav: Navigator, item: str) -> list[Reply]:
             context=where, now=ctx.now,
         )  # fmt: skip
         return replies
-    flagged = select(Alert.id).where(
-        Alert.participant_id == ctx.participant_id, Alert.kind == AlertKind.BARRIER,
-        Alert.context == where, Alert.status != AlertStatus.RESOLVED,
+    flagged = alerts.is_open(
+        session=ctx.session, participant_id=ctx.participant_id, kind=AlertKind.BARRIER,
+        context=where,
     )  # fmt: skip
-    if ctx.session.exec(flagged).first() is None:  # one open flag, however often it is tapped
+    if not flagged:  # one open flag, however often it is tapped
         ctx.alert(AlertKind.BARRIER, where)
     replies.append(ctx.say("barrier_help", value=ticks.local(barrier.help, ctx.lang.code)))
     return replies

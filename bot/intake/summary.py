@@ -76,12 +76,10 @@ def intake_of(*, session: Session, participant: Participant, content: Content) -
         )
     clinic = content.clinic
 
-    def mine(checklist: str) -> set[str]:
-        return ticks.ticked(
-            session=session, participant_id=participant.id or 0, checklist=checklist
-        )
-
-    barriers, ready = mine(ticks.BARRIERS), mine(ticks.PAPERWORK)
+    barriers, ready = (
+        ticks.ticked(session=session, participant_id=participant.id, checklist=checklist)
+        for checklist in (ticks.BARRIERS, ticks.PAPERWORK)
+    )
     paperwork = [(item.id, ticks.local(item.text, DEFAULT_LANGUAGE)) for item in clinic.paperwork]
     questions = session.exec(
         select(PlanItem.text)
