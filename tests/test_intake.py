@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session
 
-from bot.__main__ import main
 from bot.config import Settings
 from bot.content.schema import Flow
 from bot.intake.screeners import score
@@ -22,6 +21,7 @@ from bot.participants import create_invite
 from tests.conftest import ADMIN, STAFF_CHAT, BotFactory, RunningBot
 from tests.fake_telegram import Person
 from tests.journeys import orient
+from tests.test_invite import invite_by_command
 
 # Orientation ends on Friday 2026-11-27; the first session a day ahead or more is Monday's
 # group at 18:00 in New York, so the paperwork reminder comes on Sunday at 18:00 there.
@@ -30,19 +30,6 @@ DAY_BEFORE = datetime(2026, 11, 29, 23, 0, tzinfo=UTC)
 
 def intake_flow(bot: RunningBot) -> Flow:
     return bot.companion.content.language("en").flows["intake"]
-
-
-def cli_invite(
-    label: str,
-    settings: Settings,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> str:
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    assert main(["invite", label, "--stage", "intake"]) == 0
-    match = re.search(r"code:  ([\w-]+)", capsys.readouterr().out)
-    assert match
-    return match.group(1)
 
 
 async def consent(person: Person, code: str) -> None:
@@ -105,7 +92,7 @@ async def test_an_intake_invite_leads_through_intake_into_orientation(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code = cli_invite("chart-7", settings, monkeypatch, capsys)
+    code = invite_by_command("chart-7", settings, monkeypatch, capsys, "--stage", "intake")
     bot = await start_bot()
     [invite] = bot.rows(Invite)
     assert invite.stage == "intake"
