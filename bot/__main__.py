@@ -40,8 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     invite = commands.add_parser("invite", help="make a one-time invite link for a participant")
     invite.add_argument("label", help="how staff will know this participant, e.g. a chart number")
+    # Read as text and checked here, so a mistake is one plain line, not argparse's usage.
     invite.add_argument(
-        "--stage", choices=[s.value for s in InviteStage], default=InviteStage.ORIENTATION.value,
+        "--stage", default=InviteStage.ORIENTATION.value,
         help="where they start after consent: intake (before their assessment) or orientation",
     )  # fmt: skip
     graduate = commands.add_parser("graduate", help="mark a participant graduated")
@@ -124,13 +125,16 @@ def print_reading_level(root: Path, codes: list[str]) -> None:
             print(f"reading level, the hardest '{code}' texts: {worst}")
 
 
-def invite(settings: Settings, label: str, stage: InviteStage) -> int:
+def invite(settings: Settings, label: str, stage: str) -> int:
     """Make a one-time invite and print its code and t.me link."""
+    if stage not in set(InviteStage):
+        stages = " or ".join(s.value for s in InviteStage)
+        raise Fail(f"error: --stage must be {stages} (not {stage!r})", 2)
     with session_factory(_engine(settings))() as session:
         try:
             made = participants.create_invite(
                 session=session, label=label, now=utcnow(),
-                valid_for=timedelta(days=settings.invite_expiry_days), stage=stage,
+                valid_for=timedelta(days=settings.invite_expiry_days), stage=InviteStage(stage),
             )  # fmt: skip
         except ValueError as error:
             raise Fail(f"error: {error}", 1) from None
@@ -285,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "content":
             return content_check(settings)
         if args.command == "invite":
-            return invite(settings, args.label, InviteStage(args.stage))
+            return invite(settings, args.label, args.stage)
         if args.command == "graduate":
             return graduate(settings, args.label, args.date)
         if args.command == "export":

@@ -63,7 +63,7 @@ CASES = [
      "this text has 4100 characters; Telegram allows 4096"),
     ("en/messages.yaml", '"flow:lessons"}', f'"flow:lesons"}} {MARK}',
      "menu item 'lessons' goes to 'flow:lesons', which does not exist: use crisis, "
-     "getting_started, help, menu, my_paperwork, plan, progress or flow:<flow id>"),
+     "getting_started, help, intake_done, menu, my_paperwork, plan, progress or flow:<flow id>"),
     ("en/messages.yaml", "  carry_on:", f"  carry_off: Later {MARK}\n  carry_on:",
      "'texts.carry_off' is not a known field here; check the spelling"),
     ("en/flows/settings.yaml", "    ask: timezone", f"    ask: zone {MARK}",

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session
 
+from bot.__main__ import main
 from bot.config import Settings
 from bot.content.schema import Flow
 from bot.intake.screeners import score
@@ -82,7 +83,7 @@ async def answer_intake(bot: RunningBot, sam: Person) -> None:
     await sam.tap("The cost")
     await sam.tap("✓ The cost")  # changed their mind: off again
     await sam.tap("Next ▶")
-    got = await sam.tap("Finish ✔")
+    got = await sam.tap("Next ▶")
     assert got[-1].text.startswith("What would you like me to call you?")  # orientation
 
 
@@ -93,6 +94,8 @@ async def test_an_intake_invite_leads_through_intake_into_orientation(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     code = invite_by_command("chart-7", settings, monkeypatch, capsys, "--stage", "intake")
+    assert main(["invite", "chart-8", "--stage", "later"]) == 2
+    assert capsys.readouterr().err == "error: --stage must be orientation or intake (not 'later')\n"
     bot = await start_bot()
     [invite] = bot.rows(Invite)
     assert invite.stage == "intake"

@@ -179,6 +179,11 @@ class Navigator:
         return self.enter(flow.id, target)
 
     def finish(self, flow: Flow) -> list[Reply]:
+        self.complete(flow)
+        return self.menu()
+
+    def complete(self, flow: Flow) -> None:
+        """The participant finished the flow: recorded, and the features that follow it told."""
         ctx, p = self.ctx, self.ctx.participant
         p.flow = p.step = None  # finished, so nothing to bookmark
         people.take_bookmark(session=ctx.session, participant=p, flow=flow.id)
@@ -188,9 +193,6 @@ class Navigator:
         )  # fmt: skip
         for hook in self._on_finish.get(flow.id, ()):
             hook(self)
-        if p.consented_at is not None and p.oriented_at is None:
-            return self.current()  # a flow before orientation is done: on to the next one
-        return self.menu()
 
     def wait(self, flow: Flow, step: Step) -> list[Reply]:
         """A paced step: move there now, but let the clock send it after the pause."""

@@ -16,6 +16,7 @@ from bot.models import AlertKind, InviteStage
 INTAKE = "intake"  # the flow
 BARRIER = "br"  # br|barrier id: a barrier ticked on or off
 BARRIERS_STEP = f"{INTAKE}:barriers"  # the step that lists the clinic's barriers
+INTAKE_DONE = "intake_done"  # the link at the end of intake: done, and on to orientation
 
 
 def getting_started(nav: Navigator) -> list[Reply]:
@@ -26,6 +27,14 @@ def getting_started(nav: Navigator) -> list[Reply]:
     done = people.completed_flows(session=ctx.session, participant=ctx.participant)
     if stage is InviteStage.INTAKE and INTAKE not in done:
         return nav.enter(INTAKE)
+    return nav.enter(ORIENTATION)
+
+
+def intake_done(nav: Navigator) -> list[Reply]:
+    """The last intake step: intake is finished, and orientation follows at once."""
+    flow, _ = nav.position()
+    if flow is not None:
+        nav.complete(flow)
     return nav.enter(ORIENTATION)
 
 
@@ -77,7 +86,7 @@ FEATURE = Feature(
     name="intake",
     buttons={BARRIER: Tap(1, tick_barrier)},
     actions={"withdrawal": Action(withdrawal)},
-    targets={GETTING_STARTED: getting_started},
+    targets={GETTING_STARTED: getting_started, INTAKE_DONE: intake_done},
     views={BARRIERS_STEP: barriers_view},
     flows=(INTAKE,),
 )

@@ -292,15 +292,22 @@ class Front:
     async def deliver_all(
         self, context: Context, outgoing: Sequence[Outgoing]
     ) -> list[tuple[int, Delivery, float]]:
-        """Send to several participants at once (the rate limiter paces them); say what came of
-        each."""
+        """Send to several participants at once (the rate limiter paces them), one after another
+        to the same person, so the last message keeps its live buttons; say what came of each."""
 
         async def one(item: Outgoing) -> tuple[int, Delivery, float]:
             retry_after: list[float] = []
             outcome = await self.deliver(context, item, retry_after)
             return item.ref, outcome, sum(retry_after)
 
-        return list(await asyncio.gather(*(one(item) for item in outgoing)))
+        async def in_turn(items: Sequence[Outgoing]) -> list[tuple[int, Delivery, float]]:
+            return [await one(item) for item in items]
+
+        per_person: dict[int, list[Outgoing]] = {}
+        for item in outgoing:
+            per_person.setdefault(item.telegram_id, []).append(item)
+        done = await asyncio.gather(*(in_turn(items) for items in per_person.values()))
+        return [result for results in done for result in results]
 
     async def deliver(
         self, context: Context, outgoing: Outgoing, retry_after: list[float] | None = None
