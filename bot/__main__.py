@@ -23,7 +23,7 @@ from bot.content.loader import DEFAULT_LANGUAGE, Content, ContentError, load_con
 from bot.db import CannotOpen, open_database, rekey, session_factory
 from bot.engine.companion import build_companion
 from bot.features import build_registry
-from bot.models import utcnow
+from bot.models import InviteStage, utcnow
 from bot.rights import erasure
 from bot.staff.export import write_checkin_csv
 
@@ -45,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     invite = commands.add_parser("invite", help="make a one-time invite link for a participant")
     invite.add_argument("label", help="how staff will know this participant, e.g. a chart number")
+    # Read as text and checked here, so a mistake is one plain line, not argparse's usage.
+    invite.add_argument(
+        "--stage", default=InviteStage.ORIENTATION.value,
+        help="where they start after consent: intake (before their assessment) or orientation",
+    )  # fmt: skip
     graduate = commands.add_parser("graduate", help="mark a participant graduated")
     graduate.add_argument("label", help="the participant's label, as given to `invite`")
     graduate.add_argument(
@@ -127,13 +132,16 @@ def print_reading_level(root: Path, codes: list[str]) -> None:
             print(f"reading level, the hardest '{code}' texts: {worst}")
 
 
-def invite(settings: Settings, label: str) -> int:
+def invite(settings: Settings, label: str, stage: str) -> int:
     """Make a one-time invite and print its code and t.me link."""
+    if stage not in set(InviteStage):
+        stages = " or ".join(s.value for s in InviteStage)
+        raise Fail(f"error: --stage must be {stages} (not {stage!r})", 2)
     with session_factory(_engine(settings))() as session:
         try:
             made = participants.create_invite(
                 session=session, label=label, now=utcnow(),
-                valid_for=timedelta(days=settings.invite_expiry_days),
+                valid_for=timedelta(days=settings.invite_expiry_days), stage=InviteStage(stage),
             )  # fmt: skip
         except ValueError as error:
             raise Fail(f"error: {error}", 1) from None
@@ -167,13 +175,14 @@ def graduate(settings: Settings, label: str, on: date | None) -> int:
 
 def export(settings: Settings, since: date | None, out: Path | None) -> int:
     """Write every check-in answer as CSV, to a new file only its owner can read, or stdout."""
-    questionnaires = _content(settings).language(DEFAULT_LANGUAGE).questionnaires
+    content = _content(settings)
+    questionnaires = content.language(DEFAULT_LANGUAGE).questionnaires
     zone = ZoneInfo(settings.default_timezone)
     with session_factory(_engine(settings))() as session:
         if out is None:
             write_checkin_csv(
                 session=session, out=sys.stdout, since=since,
-                questionnaires=questionnaires, zone=zone,
+                questionnaires=questionnaires, zone=zone, content=content,
             )  # fmt: skip
             return 0
         try:
@@ -187,7 +196,12 @@ def export(settings: Settings, since: date | None, out: Path | None) -> int:
             raise Fail(f"error: --out {out}: {error.strerror}", 1) from None
         with open(handle, "w", encoding="utf-8", newline="") as file:
             rows = write_checkin_csv(
-                session=session, out=file, since=since, questionnaires=questionnaires, zone=zone
+                session=session,
+                out=file,
+                since=since,
+                questionnaires=questionnaires,
+                zone=zone,
+                content=content,
             )
     print(f"wrote {rows} check-in answer(s) to {out}")
     return 0
@@ -339,7 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "content":
             return content_check(settings)
         if args.command == "invite":
-            return invite(settings, args.label)
+            return invite(settings, args.label, args.stage)
         if args.command == "graduate":
             return graduate(settings, args.label, args.date)
         if args.command == "export":

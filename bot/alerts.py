@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from bot import scheduled
 from bot.models import Alert, AlertKind, AlertStatus
@@ -42,3 +42,16 @@ def close(
         .values(status=AlertStatus.RESOLVED, resolved_at=now),
         execution_options={"synchronize_session": False},
     )
+
+
+def is_open(*, session: Session, participant_id: int, kind: AlertKind, context: str) -> bool:
+    """Whether a flag of this kind and place is still waiting for staff (open or taken)."""
+    found = session.exec(
+        select(Alert.id).where(
+            Alert.participant_id == participant_id,
+            Alert.kind == kind,
+            Alert.context == context[:128],
+            Alert.status != AlertStatus.RESOLVED,
+        )
+    )
+    return found.first() is not None

@@ -5,6 +5,8 @@ from __future__ import annotations
 from bot import basics, craving, preferences, program_days, progress, slips
 from bot.checkins import feature as checkins
 from bot.engine.registry import Registry
+from bot.intake import feature as intake
+from bot.intake import paperwork
 from bot.plans import feature as plans
 from bot.rights import feature as rights
 from bot.rights.erasure import Mode
@@ -25,6 +27,8 @@ def build_registry(routes: AlertRoutes | None = None, delete_mode: Mode = Mode.E
             plans.FEATURE,
             progress.FEATURE,
             program_days.FEATURE,
+            intake.FEATURE,
+            paperwork.FEATURE,
             checkins.FEATURE,
             slips.FEATURE,  # after check-ins: a typed check-in answer is theirs
             delivery.feature(routes or AlertRoutes()),

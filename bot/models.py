@@ -87,6 +87,14 @@ class Participant(SQLModel, table=True):
     unsent: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
+class InviteStage(StrEnum):
+    """Where an invited person starts after consent: the intake questions first (invited before
+    their assessment), or orientation."""
+
+    ORIENTATION = "orientation"
+    INTAKE = "intake"
+
+
 class Invite(SQLModel, table=True):
     """A one-time code that links a Telegram user to the label staff chose."""
 
@@ -97,6 +105,11 @@ class Invite(SQLModel, table=True):
     expires_at: datetime | None = _when()  # unused by then, the code no longer works
     redeemed_at: datetime | None = _when()
     participant_id: int | None = Field(default=None, foreign_key="participant.id")
+    stage: str = Field(
+        default=InviteStage.ORIENTATION,
+        sa_type=sa.String(16),
+        sa_column_kwargs={"server_default": InviteStage.ORIENTATION.value},
+    )
 
 
 class ConsentRecord(SQLModel, table=True):
@@ -173,6 +186,18 @@ class PlanItem(SQLModel, table=True):
     created_at: datetime = _when(nullable=False)
 
 
+class Tick(SQLModel, table=True):
+    """One item a participant ticked on a checklist: paperwork ready, a barrier that applies."""
+
+    __table_args__ = (sa.UniqueConstraint("participant_id", "checklist", "item"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    checklist: str = Field(max_length=16)
+    item: str = Field(max_length=32, description="an id from clinic.yaml, never typed text")
+    ticked_at: datetime = _when(nullable=False)
+
+
 class Bookmark(SQLModel, table=True):
     """Where a participant left a lesson or practice, to pick it up there next time."""
 
@@ -210,6 +235,8 @@ class AlertKind(StrEnum):
     DELIVERY_UNKNOWN = "delivery_unknown"
     DELIVERY_FAILED = "delivery_failed"
     JOB_FAILED = "job_failed"
+    WITHDRAWAL_RISK = "withdrawal_risk"
+    BARRIER = "barrier"
 
 
 class AlertStatus(StrEnum):

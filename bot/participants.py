@@ -15,6 +15,7 @@ from bot.models import (
     Completion,
     ConsentRecord,
     Invite,
+    InviteStage,
     Participant,
 )
 
@@ -98,14 +99,23 @@ def record_completion(
     return completion
 
 
-def create_invite(*, session: Session, label: str, now: datetime, valid_for: timedelta) -> Invite:
-    """A fresh one-time code for a label no participant holds yet, good for `valid_for`."""
+def create_invite(
+    *,
+    session: Session,
+    label: str,
+    now: datetime,
+    valid_for: timedelta,
+    stage: InviteStage = InviteStage.ORIENTATION,
+) -> Invite:
+    """A fresh one-time code for a label no participant holds yet, good for `valid_for`;
+    `stage` says where the person starts after consent."""
     taken = session.exec(select(Participant.id).where(Participant.label == label)).first()
     if taken is not None:
         raise ValueError(f"a participant already has the label {label!r}")
     invite = Invite(
-        code=secrets.token_urlsafe(9), label=label, created_at=now, expires_at=now + valid_for
-    )
+        code=secrets.token_urlsafe(9), label=label, created_at=now, expires_at=now + valid_for,
+        stage=stage,
+    )  # fmt: skip
     session.add(invite)
     return invite
 
@@ -130,6 +140,14 @@ def redeem_invite(*, session: Session, code: str, participant: Participant, now:
     participant.label = invite.label
     session.add(invite)
     return "linked"
+
+
+def invite_stage(*, session: Session, participant: Participant) -> InviteStage:
+    """Where the invite this participant opened says to start; orientation without one."""
+    stage = session.exec(
+        select(Invite.stage).where(Invite.participant_id == participant.id)
+    ).first()
+    return InviteStage(stage) if stage in set(InviteStage) else InviteStage.ORIENTATION
 
 
 def answered_questions(*, session: Session) -> list[tuple[str, str]]:

@@ -62,8 +62,8 @@ CASES = [
     ("en/flows/consent.yaml", "    text: Is it okay", f"    text: {'a' * 4100} {MARK}",
      "this text has 4100 characters; Telegram allows 4096"),
     ("en/messages.yaml", '"flow:lessons"}', f'"flow:lesons"}} {MARK}',
-     "menu item 'lessons' goes to 'flow:lesons', which does not exist: use crisis, help, menu, "
-     "plan, progress or flow:<flow id>"),
+     "menu item 'lessons' goes to 'flow:lesons', which does not exist: use crisis, "
+     "getting_started, help, intake_done, menu, my_paperwork, plan, progress or flow:<flow id>"),
     ("en/messages.yaml", "  carry_on:", f"  carry_off: Later {MARK}\n  carry_on:",
      "'texts.carry_off' is not a known field here; check the spelling"),
     ("en/flows/settings.yaml", "    ask: timezone", f"    ask: zone {MARK}",
@@ -77,6 +77,15 @@ CASES = [
      "YAML syntax: expected <block end>, but found '<block mapping start>' (while parsing a block "
      "collection); check the spaces at the start of this line: they should line up with the lines "
      "of the same level above it"),
+    ("en/flows/intake.yaml", "{label: Never, value: never, score: 0, goto: drugs}",
+     f"{{label: Never, value: never, goto: drugs}} {MARK}",
+     "option 1 of step 'audit_often' needs a 'value:' and a 'score:' (0 to 4): the step is part "
+     "of the audit_c screener"),
+    ("clinic.yaml", "  - id: childcare", f"  - id: transport {MARK}",
+     "the id 'transport' is used twice in barriers"),
+    ("clinic.yaml", "      en: Getting here",
+     f"      en: Getting here by bus or train late at night {MARK}",
+     "this button label has 42 characters; keep it to 40"),
 ]  # fmt: skip
 
 
@@ -91,6 +100,19 @@ def test_one_problem_each(tmp_path: Path, file: str, old: str, new: str, message
         load_content(content, NEEDS)
     line = marked_line(content, file)
     assert [str(p) for p in caught.value.problems] == [f"content/{file}:{line}: {message}"]
+
+
+def test_steps_the_code_shows_live_must_stay(tmp_path: Path) -> None:
+    file = "en/flows/orientation.yaml"
+    content = broken_copy(tmp_path, file, "  - id: paperwork\n", "  - id: papers\n", spanish=False)
+    with pytest.raises(ContentError) as caught:
+        load_content(content, NEEDS)
+    lines = (content / file).read_text().splitlines()
+    line = lines.index("id: orientation") + 1
+    assert [str(p) for p in caught.value.problems] == [
+        f"content/{file}:{line}: the bot shows step 'paperwork' of this flow with its own "
+        "buttons: keep a step with 'id: paperwork'"
+    ]
 
 
 def test_quiz_needs_one_right_answer(tmp_path: Path) -> None:
@@ -166,7 +188,7 @@ def test_missing_translations(tmp_path: Path) -> None:
     option = next(i for i, line in enumerate(lines, 1) if "goto: decide" in line) - 2
     assert [str(p) for p in caught.value.problems] == [
         f"content/es/flows/consent.yaml:{option}: option 2 of step 'decide' should have the same "
-        "goto, do, correct, save and value as in content/en/flows/consent.yaml"
+        "goto, do, correct, save, score and value as in content/en/flows/consent.yaml"
     ]
 
 
@@ -186,7 +208,7 @@ def test_check_command_exit_codes(tmp_path: Path) -> None:
         env={"PATH": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"},
     )  # fmt: skip
     assert good.returncode == 0, good.stderr
-    assert good.stdout.strip().endswith("content OK: 2 language(s), 60 flows")
+    assert good.stdout.strip().endswith("content OK: 2 language(s), 62 flows")
     # The reading level is checked too: the hardest texts are named with file and line.
     assert re.search(r"the hardest 'es' texts: content/\S+\.yaml:\d+ \(ease ", good.stdout)
 

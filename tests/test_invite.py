@@ -12,15 +12,17 @@ from bot.models import Invite
 from tests.conftest import BotFactory
 
 
-def _invite(
+def invite_by_command(
     label: str,
     settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    *options: str,
 ) -> str:
+    """`python -m bot invite LABEL [options]`, as staff run it; the code of the link printed."""
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
     monkeypatch.setenv("TELEGRAM_BOT_USERNAME", "riverside_iop_bot")
-    assert main(["invite", label]) == 0
+    assert main(["invite", label, *options]) == 0
     out = capsys.readouterr().out
     match = re.search(r"https://t\.me/riverside_iop_bot\?start=([\w-]+)", out)
     assert match and f"code:  {match.group(1)}" in out
@@ -33,7 +35,7 @@ async def test_invite_links_once(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code = _invite("chart-1042", settings, monkeypatch, capsys)
+    code = invite_by_command("chart-1042", settings, monkeypatch, capsys)
     bot = await start_bot()
     alex = bot.person(user_id=501)
     got = await alex.send(f"/start {code}")

@@ -96,7 +96,9 @@ async def test_mydata_shows_what_is_stored_in_the_persons_language(bot: RunningB
     assert "• 2026-11-27: " + fill(words.consent_yes, {"value": consent.content_version}) in text
     answers = bot.rows(Answer)
     assert answers and all(f"{a.question}: {a.value}" in text for a in answers)
-    [resend] = [j for j in bot.rows(ScheduledMessage) if j.status == "scheduled"]
+    [resend] = [
+        j for j in bot.rows(ScheduledMessage) if j.status == "scheduled" and j.kind == "alert"
+    ]
     local = resend.due_at.astimezone(NEW_YORK)
     at = f"{local:%Y-%m-%d} {format_time(local.hour * 60 + local.minute, 12)}"
     planned = f"• {at}: {words.planned_kinds.alert}"

@@ -22,7 +22,7 @@ from bot.models import (
     StaffMember,
     StaffRole,
 )
-from bot.staff import review, views
+from bot.staff import ratings, review, views
 from bot.staff.review import ParticipantStatus as S
 from bot.staff.texts import load_staff_texts
 from tests.staff_history import (
@@ -203,12 +203,12 @@ def test_alert_message_and_chart(engine: sa.Engine) -> None:
         answer(session, newcomer, "craving", "checkback", "4", START + timedelta(minutes=15))
         session.commit()
         assert (
-            review.timeline_chart(
+            ratings.timeline_chart(
                 session=session, participant=newcomer, now=NOW, texts=staff_texts()
             )
             is None
         )  # two points make no picture
-        chart = review.timeline_chart(
+        chart = ratings.timeline_chart(
             session=session, participant=ana, now=NOW, texts=staff_texts()
         )
         assert chart is not None and chart.startswith(b"\x89PNG")

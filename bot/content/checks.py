@@ -28,13 +28,15 @@ PLACEHOLDERS = frozenset(
 
 @dataclass(frozen=True)
 class Needs:
-    """What the code asks of the content: flows it opens by id, and the names content may use
-    for actions (`do:`), stored answers (`ask:`) and pages (`goto:`)."""
+    """What the code asks of the content: flows it opens by id, steps it shows live
+    ("flow:step"), and the names content may use for actions (`do:`), stored answers (`ask:`)
+    and pages (`goto:`)."""
 
     flows: frozenset[str] = frozenset()
     actions: frozenset[str] = frozenset()
     fields: frozenset[str] = frozenset()
     targets: frozenset[str] = frozenset()
+    steps: frozenset[str] = frozenset()
 
 
 def strings(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
@@ -259,10 +261,11 @@ def check_translation(
             )
             continue
         mine = (step.kind, step.ask, step.next, step.skip, len(step.options), step.high,
-                step.high_goto, step.repeat_at, step.wait_minutes, step.progress)  # fmt: skip
+                step.high_goto, step.repeat_at, step.wait_minutes, step.progress,
+                step.screener)  # fmt: skip
         theirs_s = (other.kind, other.ask, other.next, other.skip, len(other.options), other.high,
                     other.high_goto, other.repeat_at, other.wait_minutes,
-                    other.progress)  # fmt: skip
+                    other.progress, other.screener)  # fmt: skip
         if mine != theirs_s:
             yield file.problem(
                 f"step '{step.id}' should have the same kind, links and number of options "
@@ -274,12 +277,12 @@ def check_translation(
         # What a plan_item button stores is the participant's own words: translated too.
         same_value = step.ask != "plan_item"
         for i, (option, twin) in enumerate(zip(step.options, other.options, strict=True)):
-            mine_o = (option.goto, option.do, option.correct, option.save)
-            theirs_o = (twin.goto, twin.do, twin.correct, twin.save)
+            mine_o = (option.goto, option.do, option.correct, option.save, option.score)
+            theirs_o = (twin.goto, twin.do, twin.correct, twin.save, twin.score)
             if mine_o != theirs_o or (same_value and option.value != twin.value):
                 yield file.problem(
                     f"option {i + 1} of step '{step.id}' should have the same goto, do, "
-                    f"correct, save and value as in {original_file.name}",
+                    f"correct, save, score and value as in {original_file.name}",
                     "steps",
                     index,
                     "options",
@@ -310,7 +313,10 @@ def check_clinic_languages(
     texts: list[tuple[dict[str, str], Path_]] = [(clinic.hours, ("hours",))]
     texts += [(s.title, ("schedule", i, "title")) for i, s in enumerate(clinic.schedule)]
     texts += [(rule, ("rules", i)) for i, rule in enumerate(clinic.rules)]
-    texts += [(item, ("paperwork", i)) for i, item in enumerate(clinic.paperwork)]
+    texts += [(item.text, ("paperwork", i, "text")) for i, item in enumerate(clinic.paperwork)]
+    for i, barrier in enumerate(clinic.barriers):
+        at: Path_ = ("barriers", i)
+        texts += [(barrier.label, (*at, "label")), (barrier.help, (*at, "help"))]
     for i, line in enumerate(clinic.crisis_lines):
         texts += [(line.name, ("crisis_lines", i, "name")), (line.how, ("crisis_lines", i, "how"))]
     for text, path in texts:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.content import checks
+from bot.content import checks, intake_checks
 from bot.content.checkin_schema import FollowUp, Questionnaire
 from bot.content.checks import PLACEHOLDER, Needs
 from bot.content.files import ContentError, Problem, YamlFile, display_name, open_yaml, parse
@@ -122,6 +122,7 @@ def load_content(root: Path, needs: Needs) -> Content:
             problems.extend(_check_translation(root, language, original))
     if clinic and clinic_file:
         problems.extend(checks.check_clinic_languages(clinic, clinic_file, loaded))
+        problems.extend(intake_checks.check_clinic_lists(clinic, clinic_file))
     if follow_up and follow_up_file and original is not None:
         # Other languages are held to English by the translation check.
         for index, item in enumerate(follow_up.schedule):
@@ -181,6 +182,17 @@ def _read_language(root: Path, folder: Path, needs: Needs, problems: list[Proble
                     f"(put the file back, or add a flow with 'id: {required}')",
                 )
             )
+    for required in sorted(needs.steps):
+        flow_id, _, step_id = required.partition(":")
+        found = flows.get(flow_id)
+        if found and all(step.id != step_id for step in found[0].steps):
+            problems.append(
+                found[1].problem(
+                    f"the bot shows step '{step_id}' of this flow with its own buttons: "
+                    f"keep a step with 'id: {step_id}'",
+                    "id",
+                )
+            )
     for file in [messages_file, crisis_file, *(f for _, f in flows.values())]:
         if file is not None:
             problems.extend(checks.check_strings(file, PLACEHOLDER))
@@ -190,6 +202,7 @@ def _read_language(root: Path, folder: Path, needs: Needs, problems: list[Proble
         problems.extend(checks.check_crisis(crisis, crisis_file))
     for flow, file in flows.values():
         problems.extend(checks.check_flow(flow, file, known, needs))
+        problems.extend(intake_checks.check_screeners(flow, file))
     questionnaires: dict[str, tuple[Questionnaire, YamlFile]] = {}
     for path in sorted((folder / "checkins").glob("*.yaml")):
         file = open_yaml(root, path, problems)

@@ -21,7 +21,10 @@ Section = Literal[
     "therapy",
     "groups",
     "resources",
+    "questions",
 ]
+# Public-domain screeners an intake question can belong to; scored for staff only.
+Screener = Literal["audit_c", "nida"]
 CLOCK = r"^([01]\d|2[0-3]):[0-5]\d$"
 
 
@@ -41,6 +44,7 @@ class Option(Strict):
     correct: bool = False
     value: str | None = None
     save: Section | None = None
+    score: int | None = Field(default=None, ge=0, le=4)  # on a screener question's options
 
 
 class Step(Strict):
@@ -57,6 +61,8 @@ class Step(Strict):
     next: str | None = None
     # On a list of lessons: mark the ones done with ✓ and the next one with 👉.
     progress: bool = False
+    # A question of a screener (AUDIT-C, the NIDA single question): its options carry scores.
+    screener: Screener | None = None
     # A scale (0 to 10) answer of `high` or more goes to `high_goto` instead of the next step;
     # so does the `repeat_at`-th rating of this step within a day, whatever its value.
     high: int | None = Field(default=None, ge=0, le=10)
@@ -166,6 +172,12 @@ class Texts(Strict):
     reload_failed: str
     name_fallback: str
     not_set: str
+    withdrawal: str
+    withdrawal_staff: str
+    withdrawal_call: str
+    barrier_help: str
+    paperwork_list: str
+    paperwork_reminder: str
 
 
 class Buttons(Strict):
@@ -196,6 +208,7 @@ class Sections(Strict):
     therapy: str
     groups: str
     resources: str
+    questions: str
 
 
 class Commands(Strict):
@@ -228,6 +241,7 @@ class PlannedKinds(Strict):
     alert: str
     alert_delivery: str
     delete_offer: str
+    paperwork: str
     other: str
 
 
@@ -245,6 +259,7 @@ class Rights(Strict):
     checkins: str
     plan: str
     progress: str
+    checklists: str
     flags: str
     planned: str
     views: str
@@ -334,6 +349,21 @@ class ClinicSession(Strict):
     title: Localized
 
 
+class PaperworkItem(Strict):
+    """Something to bring or sign before the first session; the person ticks it when ready."""
+
+    id: Id = Field(pattern=r"^[a-z0-9_]{1,32}$")
+    text: Localized
+
+
+class Barrier(Strict):
+    """Something that can keep a person from coming, and what the clinic offers for it."""
+
+    id: Id = Field(pattern=r"^[a-z0-9_]{1,32}$")
+    label: Localized  # the button
+    help: Localized
+
+
 class CrisisLine(Strict):
     name: Localized
     how: Localized
@@ -350,5 +380,6 @@ class Clinic(Strict):
     program_weeks: int = Field(ge=1, le=52)
     schedule: tuple[ClinicSession, ...] = Field(min_length=1)
     rules: tuple[Localized, ...] = Field(min_length=1)
-    paperwork: tuple[Localized, ...] = Field(min_length=1)
+    paperwork: tuple[PaperworkItem, ...] = Field(min_length=1)
+    barriers: tuple[Barrier, ...] = Field(min_length=1)
     crisis_lines: tuple[CrisisLine, ...] = Field(min_length=1)

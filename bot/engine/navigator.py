@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot import participants as people
-from bot.content.loader import CONSENT, ORIENTATION
+from bot.content.loader import CONSENT
 from bot.content.schema import Flow, Step
 from bot.engine import callbacks as cb
 from bot.engine import steps
@@ -20,6 +20,8 @@ DONE_MARK, NEXT_MARK = "✓ ", "👉 "
 MENU = "menu"  # the link, and the menu button, that open the main menu
 PACED = "paced"  # the scheduled kind that sends a paced step after its pause
 REMIND = "remind"  # the scheduled kind of "remind me later"
+# The link to what follows consent: a feature's page (intake questions, then orientation).
+GETTING_STARTED = "getting_started"
 
 Target = Callable[["Navigator"], list[Reply]]
 FinishHook = Callable[["Navigator"], None]
@@ -48,7 +50,7 @@ class Navigator:
         ctx: TurnContext,
         *,
         targets: Mapping[str, Target],
-        on_finish: Mapping[str, FinishHook],
+        on_finish: Mapping[str, Sequence[FinishHook]],
         pending: Sequence[PendingHook] = (),
         views: Mapping[str, View] | None = None,
         held: Held | None = None,
@@ -87,8 +89,8 @@ class Navigator:
             return self.enter(flow.id)
         if p.consented_at is None:
             return self.enter(CONSENT)
-        if p.oriented_at is None:
-            return self.enter(ORIENTATION)
+        if p.oriented_at is None:  # a feature says what comes first: intake or orientation
+            return self._targets[GETTING_STARTED](self)
         return self.menu()
 
     def enter(self, flow_id: str, step_id: str | None = None) -> list[Reply]:
@@ -177,6 +179,11 @@ class Navigator:
         return self.enter(flow.id, target)
 
     def finish(self, flow: Flow) -> list[Reply]:
+        self.complete(flow)
+        return self.menu()
+
+    def complete(self, flow: Flow) -> None:
+        """The participant finished the flow: recorded, and the features that follow it told."""
         ctx, p = self.ctx, self.ctx.participant
         p.flow = p.step = None  # finished, so nothing to bookmark
         people.take_bookmark(session=ctx.session, participant=p, flow=flow.id)
@@ -184,9 +191,8 @@ class Navigator:
             session=ctx.session, participant=p, flow=flow.id, version=ctx.version(flow.id),
             now=ctx.now,
         )  # fmt: skip
-        if flow.id in self._on_finish:
-            self._on_finish[flow.id](self)
-        return self.menu()
+        for hook in self._on_finish.get(flow.id, ()):
+            hook(self)
 
     def wait(self, flow: Flow, step: Step) -> list[Reply]:
         """A paced step: move there now, but let the clock send it after the pause."""

@@ -99,7 +99,7 @@ class Registry:
         self.actions: dict[str, Action] = {}
         self.fields: dict[str, FieldHandler] = {}
         self.targets: dict[str, Target] = {}
-        self.on_finish: dict[str, FinishHook] = {}
+        self.on_finish: dict[str, list[FinishHook]] = {}
         self.jobs: dict[str, Job] = {}
         self.views: dict[str, View] = {}
         # The dispatcher answers the flows' own buttons itself.
@@ -111,7 +111,8 @@ class Registry:
             _merge(self.actions, f.actions, f.name)
             _merge(self.fields, f.fields, f.name)
             _merge(self.targets, f.targets, f.name)
-            _merge(self.on_finish, f.on_finish, f.name)
+            for flow, hook in f.on_finish.items():  # several features may follow one flow
+                self.on_finish.setdefault(flow, []).append(hook)
             _merge(self.jobs, f.jobs, f.name)
             _merge(self.views, f.views, f.name)
         self.texts = tuple(f.text for f in self.features if f.text is not None)
@@ -132,6 +133,7 @@ class Registry:
             actions=frozenset(self.actions),
             fields=frozenset(self.fields),
             targets=frozenset(self.targets),
+            steps=frozenset(self.views),
         )
 
     def decode(self, data: str) -> cb.Callback | None:

@@ -52,7 +52,7 @@ def values_for(content: Content, language: Language, participant: Participant) -
             f"• {day(s.day)} {hours(s.start, s.end)}: {local(s.title)}" for s in clinic.schedule
         ),
         "rules": "\n".join(f"• {local(rule)}" for rule in clinic.rules),
-        "paperwork": "\n".join(f"☐ {local(item)}" for item in clinic.paperwork),
+        "paperwork": "\n".join(f"☐ {local(item.text)}" for item in clinic.paperwork),
         "crisis_lines": "\n".join(
             f"• {local(line.name)}: {local(line.how)}" for line in clinic.crisis_lines
         ),

@@ -27,6 +27,7 @@ from bot.models import (
     Participant,
     PlanItem,
     ScheduledMessage,
+    Tick,
 )
 
 # Check-ins still ahead of a participant, or waiting for their answers: the purge leaves them be.
@@ -36,6 +37,7 @@ OPEN_FLAGS = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
 # Answers go before the check-ins they belong to.
 OWNED = (
     Answer, CheckIn, ConsentRecord, PlanItem, Bookmark, Completion, Alert, ScheduledMessage, Invite,
+    Tick,
 )  # fmt: skip
 SET_APART = frozenset({"id", "telegram_id", "created_at", "erased_at"})  # set by hand below
 

@@ -17,6 +17,7 @@ from bot.content.schema import Rights
 from bot.engine.context import TurnContext
 from bot.engine.fields import format_time
 from bot.engine.steps import fill
+from bot.intake.ticks import BARRIERS, PAPERWORK, local
 from bot.models import (
     Alert,
     Answer,
@@ -30,12 +31,22 @@ from bot.models import (
     PlanItem,
     ScheduledMessage,
     StaffMember,
+    Tick,
 )
 from bot.preferences import DAILY
 from bot.staff import texts as staff_words
 
 M = TypeVar(
-    "M", Alert, Answer, Bookmark, CheckIn, Completion, ConsentRecord, PlanItem, ScheduledMessage
+    "M",
+    Alert,
+    Answer,
+    Bookmark,
+    CheckIn,
+    Completion,
+    ConsentRecord,
+    PlanItem,
+    ScheduledMessage,
+    Tick,
 )
 SUB = "  "  # a line that belongs to the one above it
 
@@ -50,6 +61,7 @@ def report(ctx: TurnContext) -> str:
         (words.checkins, _checkins(ctx, words)),
         (words.plan, _plan(ctx)),
         (words.progress, _progress(ctx, words)),
+        (words.checklists, _ticks(ctx)),
         (words.flags, _flags(ctx)),
         (words.planned, _planned(ctx, words)),
         (words.views, _views(ctx, words)),
@@ -160,6 +172,17 @@ def _progress(ctx: TurnContext, words: Rights) -> list[str]:
         for b in _mine(ctx, Bookmark, Bookmark.updated_at)
     ]
     return done + halfway
+
+
+def _ticks(ctx: TurnContext) -> list[str]:
+    """Paperwork ticked ready and barriers tapped, in the clinic's words."""
+    clinic, code = ctx.content.clinic, ctx.lang.code
+    names = {(PAPERWORK, item.id): local(item.text, code) for item in clinic.paperwork}
+    names |= {(BARRIERS, barrier.id): local(barrier.label, code) for barrier in clinic.barriers}
+    return [
+        f"{_day(t.ticked_at, ctx.zone())}: {names.get((t.checklist, t.item), t.item)}"
+        for t in _mine(ctx, Tick, Tick.ticked_at)
+    ]
 
 
 def _flags(ctx: TurnContext) -> list[str]:

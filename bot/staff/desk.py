@@ -19,8 +19,16 @@ from bot.content.loader import DEFAULT_LANGUAGE, Content
 from bot.db import SessionFactory
 from bot.engine import callbacks as cb
 from bot.engine.types import Button, Incoming, Kind, Reply
-from bot.models import Alert, AuditAction, CheckIn, Participant, StaffMember, StaffRole
-from bot.staff import review, signin, store, views
+from bot.models import (
+    Alert,
+    AuditAction,
+    CheckIn,
+    InviteStage,
+    Participant,
+    StaffMember,
+    StaffRole,
+)
+from bot.staff import ratings, review, signin, store, views
 from bot.staff.export import write_checkin_csv
 from bot.staff.texts import StaffTexts, fill
 
@@ -67,9 +75,10 @@ class Desk:
         """The check-in answers as CSV, for /export and the dashboard alike: a file name and
         the text; the audit log records it."""
         out = io.StringIO()
+        content = self.content()
         rows = write_checkin_csv(
-            session=session, out=out, since=since, zone=self.zone,
-            questionnaires=self.content().language(DEFAULT_LANGUAGE).questionnaires,
+            session=session, out=out, since=since, zone=self.zone, content=content,
+            questionnaires=content.language(DEFAULT_LANGUAGE).questionnaires,
         )  # fmt: skip
         store.audit(
             session=session, staff_telegram_id=member.telegram_id, action=AuditAction.EXPORT,
@@ -159,7 +168,7 @@ class _Work:
         if name == "export":
             return self.export(args)
         if name == "invite":
-            return self.invite(args[0]) if args else self.say(replies.usage_invite)
+            return self.invite(args) if args else self.say(replies.usage_invite)
         if name == "graduate":
             return self.graduate(args) if args else self.say(replies.usage_graduate)
         if name == "dashboard":
@@ -256,7 +265,7 @@ class _Work:
     def timeline(self, participant: Participant, page: int) -> list[Reply]:
         pages = review.timeline(
             session=self.session, participant=participant, now=self.now, texts=self.texts,
-            zone=self.desk.zone,
+            zone=self.desk.zone, content=self.desk.content(),
         )  # fmt: skip
         number = min(max(page, 1), len(pages))
         self.audit(AuditAction.VIEW_PARTICIPANT, participant.id, f"page {number}")
@@ -265,7 +274,7 @@ class _Work:
         )
         replies = [Reply(pages[number - 1], nav)]
         if number == 1:
-            chart = review.timeline_chart(
+            chart = ratings.timeline_chart(
                 session=self.session, participant=participant, now=self.now, texts=self.texts
             )
             if chart is not None:
@@ -295,12 +304,17 @@ class _Work:
 
     # ----- people -------------------------------------------------------------------------------
 
-    def invite(self, label: str) -> list[Reply]:
+    def invite(self, args: Sequence[str]) -> list[Reply]:
+        """A one-time invite; `/invite LABEL intake` starts them with the intake questions."""
         replies = self.texts.replies
+        label, stages = args[0], {s.value: s for s in InviteStage}
+        if len(args) > 2 or (len(args) == 2 and args[1] not in stages):
+            return self.say(replies.usage_invite)
         try:
             made = people.create_invite(
                 session=self.session, label=label, now=self.now,
                 valid_for=timedelta(days=self.desk.invite_days),
+                stage=stages[args[1]] if len(args) == 2 else InviteStage.ORIENTATION,
             )  # fmt: skip
         except ValueError:
             return self.say(replies.label_taken, label=label)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
-from typing import TextIO
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from bot.content.checkin_schema import Question, Questionnaire
-from bot.models import Answer, CheckIn, Participant
+from bot.content.loader import Content
+from bot.intake.feature import INTAKE
+from bot.intake.summary import export_rows, intake_of
+from bot.models import Answer, CheckIn, Participant, Tick
 from bot.staff.store import label_of
 
 # The prohibition on redisclosure that must go with every disclosure (42 CFR 2.32).
@@ -51,8 +54,11 @@ def write_checkin_csv(
     since: date | None,
     questionnaires: Mapping[str, Questionnaire],
     zone: ZoneInfo,
+    content: Content | None = None,
 ) -> int:
-    """The notice, a header and one row per check-in answer (since that day, in `zone`)."""
+    """The notice, a header and one row per check-in answer (since that day, in `zone`); with
+    the content, then each participant's intake (answers, screener totals, barriers, their
+    questions, paperwork ready or missing) as questionnaire 'intake'."""
     for line in NOTICE:
         out.write(f"# {line}\n")
     # Every cell quoted, so no row starts with # (a label like #12) and reads as a comment.
@@ -91,6 +97,29 @@ def write_checkin_csv(
             )
         )
         written += 1
+    if content is not None:
+        written += _write_intake(session, writer, content)
+    return written
+
+
+def _write_intake(session: Session, writer: Any, content: Content) -> int:
+    """Intake rows of everyone who answered an intake question or ticked a box."""
+    ids = set(session.exec(select(Answer.participant_id).where(Answer.flow == INTAKE)).all())
+    ids |= set(session.exec(select(Tick.participant_id)).all())
+    people = session.exec(
+        select(Participant)
+        .where(col(Participant.id).in_(ids))
+        .order_by(col(Participant.label).asc().nulls_last(), col(Participant.id))
+    ).all()
+    written = 0
+    for participant in people:
+        intake = intake_of(session=session, participant=participant, content=content)
+        for question_id, text, answer, score, when, version in export_rows(intake):
+            label = label_of(participant)
+            writer.writerow(
+                (label, "", "", INTAKE, question_id, text, _as_text(answer), score, when, version)
+            )
+            written += 1
     return written
 
 

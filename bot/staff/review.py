@@ -1,4 +1,4 @@
-"""What staff see of participants: statuses, the list, one person's timeline and chart."""
+"""What staff see of participants: statuses, the list, one person's timeline."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, func, select
 
 from bot import charts
-from bot.content.loader import ORIENTATION
+from bot.content.loader import ORIENTATION, Content
+from bot.intake.summary import QUESTIONS, Intake, intake_of
 from bot.models import (
     Alert,
     AlertStatus,
@@ -28,8 +29,6 @@ from bot.staff.store import label_of
 from bot.staff.texts import StaffTexts, day, fill, name_of
 
 PAGE_CHARS = 3_500  # a timeline page stays well inside Telegram's 4,096 characters
-MIN_CHART_POINTS = 3  # fewer points make no useful picture
-BAM_TOP = 24  # Risk and Protective add six items scored 0 to 4
 CRAVING, GOALS, REFLECTION = "craving", "goals", "reflection"
 GOAL_PREFIX, LESSON_PREFIX = "goal:", "lesson_"
 OPEN = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
@@ -101,7 +100,7 @@ def overview(
     for scored in session.exec(
         select(CheckIn).where(col(CheckIn.score_use).is_not(None)).order_by(col(CheckIn.day))
     ).all():
-        latest[scored.participant_id] = _scores(scored)
+        latest[scored.participant_id] = bam_scores(scored)
     people = session.exec(
         select(Participant).where(
             col(Participant.label).is_not(None) | col(Participant.consented_at).is_not(None)
@@ -144,8 +143,10 @@ def history(
     now: datetime,
     texts: StaffTexts,
     zone: ZoneInfo,
+    content: Content | None = None,
 ) -> History:
-    """Everything staff see about one participant, section by section, for any screen."""
+    """Everything staff see about one participant, section by section, for any screen; with
+    the content, their intake too (answers, screener scores, barriers, paperwork)."""
     words = texts.timeline
     answers = session.exec(
         select(Answer)
@@ -164,6 +165,10 @@ def history(
         (words.checkins, _checkins(session, participant, texts, zone)),
         (words.alerts, _alerts(session, participant, texts, zone)),
     ]
+    if content is not None:
+        intake = intake_of(session=session, participant=participant, content=content)
+        if not intake.empty:
+            sections[1:1] = _intake(intake, texts)
     return History(
         title=fill(words.title, {"label": label_of(participant)}),
         summary=fill(words.summary, {"status": status, "last_contact": last}),
@@ -178,62 +183,16 @@ def timeline(
     now: datetime,
     texts: StaffTexts,
     zone: ZoneInfo,
+    content: Content | None = None,
 ) -> list[str]:
     """One participant's history in pages that fit a Telegram message."""
-    told = history(session=session, participant=participant, now=now, texts=texts, zone=zone)
+    told = history(
+        session=session, participant=participant, now=now, texts=texts, zone=zone, content=content
+    )
     lines = [told.title, told.summary]
     for heading, body in told.sections:
         lines += ["", f"{heading}:", *body]
     return _pages(lines)
-
-
-def timeline_chart(
-    *, session: Session, participant: Participant, now: datetime, texts: StaffTexts
-) -> bytes | None:
-    """The chart of chart_lines as a PNG, for Telegram; None with too few points."""
-    drawn = chart_lines(session=session, participant=participant, now=now, texts=texts)
-    if drawn is None:
-        return None
-    return charts.ratings_chart(
-        drawn.series, now=now, title=drawn.title, since=drawn.since, top=drawn.top
-    )
-
-
-def chart_lines(
-    *, session: Session, participant: Participant, now: datetime, texts: StaffTexts
-) -> charts.Chart | None:
-    """Craving ratings and the monthly Use, Risk and Protective scores over the whole follow-up;
-    None with too few points for a useful picture."""
-    words = texts.timeline
-    cravings = session.exec(
-        select(Answer.answered_at, Answer.value).where(
-            Answer.participant_id == participant.id,
-            Answer.flow == CRAVING,
-            col(Answer.question).in_(["rate", "checkback"]),
-        )
-    ).all()
-    scored = session.exec(
-        select(CheckIn).where(
-            CheckIn.participant_id == participant.id, col(CheckIn.score_use).is_not(None)
-        )
-    ).all()
-    bam = [(row.answered_at or row.due_at, _scores(row)) for row in scored]
-    names = {"use": words.chart_use, "risk": words.chart_risk, "protective": words.chart_protective}
-    series = [
-        charts.Series(
-            words.chart_craving, [(when, int(value)) for when, value in cravings if value.isdigit()]
-        ),
-        *(
-            charts.Series(name, [(when, v) for when, got in bam if (v := got[key]) is not None])
-            for key, name in names.items()
-        ),
-    ]
-    points = sorted(when for line in series for when, _ in line.points)
-    if len(points) < MIN_CHART_POINTS:
-        return None
-    since = min(points[0], now - timedelta(weeks=charts.WEEKS))
-    title = fill(words.chart_title, {"label": label_of(participant)})
-    return charts.Chart(series, title=title, since=since, top=BAM_TOP if scored else 10)
 
 
 def _completions(session: Session, participant: Participant, zone: ZoneInfo) -> list[str]:
@@ -246,6 +205,23 @@ def _completions(session: Session, participant: Participant, zone: ZoneInfo) -> 
         f"{day(row.completed_at, zone)}: {row.flow}"
         for row in done
         if row.flow == ORIENTATION or row.flow.startswith(LESSON_PREFIX)
+    ]
+
+
+def _intake(intake: Intake, texts: StaffTexts) -> list[tuple[str, list[str]]]:
+    """The intake's sections: answers with screener scores, barriers, questions, paperwork."""
+    words = texts.timeline
+    answers = [fill(words.intake_answer, {"question": a.question_id, "answer": a.answer})
+               for a in intake.answers]  # fmt: skip
+    for s in intake.scores:
+        verdict = words.positive if s.positive else words.negative
+        values = {"score": s.score, "answered": s.answered, "questions": s.questions}
+        answers.append(fill(getattr(words, s.screener), {**values, "verdict": verdict}))
+    return [
+        (words.intake, answers),
+        (words.barriers, [label for _, label in intake.barriers]),
+        (words.questions, list(intake.questions)),
+        (words.paperwork_missing, [t for _, t in intake.paperwork_missing] or [words.all_ready]),
     ]
 
 
@@ -294,7 +270,7 @@ def _plan(session: Session, participant: Participant, texts: StaffTexts) -> list
     items = _plan_items(session, participant)
     lines: list[str] = []
     for section, heading in texts.plan_sections:
-        if section != GOALS:  # goals have their own part, with their ratings
+        if section not in (GOALS, QUESTIONS):  # each has its own part
             mine = [f"  • {i.text}" for i in items if i.section == section]
             lines += [f"{heading}:", *mine] if mine else []
     return lines
@@ -330,7 +306,7 @@ def _checkins(
         }
         lines += [fill(texts.timeline.checkin, values), *given[row.id or 0]]
         if row.score_use is not None:
-            scores, before = _scores(row), _scores(previous) if previous else {}
+            scores, before = bam_scores(row), bam_scores(previous) if previous else {}
             trends = {
                 key: f"{value}{_trend(value, before.get(key))}" for key, value in scores.items()
             }
@@ -339,7 +315,7 @@ def _checkins(
     return lines
 
 
-def _scores(row: CheckIn) -> dict[str, int | None]:
+def bam_scores(row: CheckIn) -> dict[str, int | None]:
     """The Brief Addiction Monitor subscales stored on a check-in."""
     return {"use": row.score_use, "risk": row.score_risk, "protective": row.score_protective}
 

@@ -30,6 +30,8 @@ class AlertKinds(Strict):
     delivery_unknown: str
     delivery_failed: str
     job_failed: str
+    withdrawal_risk: str
+    barrier: str
 
 
 class Statuses(Strict):
@@ -101,6 +103,16 @@ class Timeline(Strict):
     alerts: str
     alert: str
     nothing: str
+    intake: str
+    intake_answer: str
+    audit_c: str
+    nida: str
+    positive: str
+    negative: str
+    barriers: str
+    questions: str
+    paperwork_missing: str
+    all_ready: str
     chart_title: str
     chart_craving: str
     chart_use: str
@@ -215,6 +227,9 @@ TEMPLATES: dict[str, frozenset[str]] = {
     "timeline.bam": frozenset({"use", "risk", "protective"}),
     "timeline.alert": frozenset({"date", "kind", "where", "status"}),
     "timeline.chart_title": frozenset({"label"}),
+    "timeline.intake_answer": frozenset({"question", "answer"}),
+    "timeline.audit_c": frozenset({"score", "answered", "questions", "verdict"}),
+    "timeline.nida": frozenset({"score", "answered", "questions", "verdict"}),
     "alerts.message": frozenset({"label", "kind", "where", "when"}),
     "alerts.header": frozenset({"count"}),
     "alerts.age": frozenset({"hours", "minutes"}),

@@ -262,9 +262,17 @@ class Front:
             raise failed[0]
 
     async def deliver_all(self, context: Context, outgoing: Sequence[Outgoing]) -> list[Delivered]:
-        """Send to several participants at once (the rate limiter paces them); say what came of
-        each."""
-        return list(await asyncio.gather(*(self.deliver(context, item) for item in outgoing)))
+        """Send to several participants at once (the rate limiter paces them), one after another
+        to the same person, so the last message keeps its live buttons; say what came of each."""
+
+        async def in_turn(items: Sequence[Outgoing]) -> list[Delivered]:
+            return [await self.deliver(context, item) for item in items]
+
+        per_person: dict[int, list[Outgoing]] = {}
+        for item in outgoing:
+            per_person.setdefault(item.telegram_id, []).append(item)
+        done = await asyncio.gather(*(in_turn(items) for items in per_person.values()))
+        return [result for results in done for result in results]
 
     async def deliver(self, context: Context, outgoing: Outgoing) -> Delivered:
         """Send one participant's messages; say what Telegram made of them."""

@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from bot import charts
 from bot.models import AuditAction
-from bot.staff import review, store
+from bot.staff import ratings, review, store
 from bot.staff.review import OverviewRow, ParticipantStatus
 from bot.staff.texts import day, name_of
 from bot.staff.views import CLOCK
@@ -73,9 +73,9 @@ def participant(visit: Visit) -> Response:
         return visit.render("missing.html", {"label": label}, status_code=404)
     told = review.history(
         session=visit.session, participant=found, now=visit.now, texts=visit.texts,
-        zone=visit.desk.zone,
+        zone=visit.desk.zone, content=visit.desk.content(),
     )  # fmt: skip
-    drawn = review.chart_lines(
+    drawn = ratings.chart_lines(
         session=visit.session, participant=found, now=visit.now, texts=visit.texts
     )
     visit.audit(AuditAction.VIEW_PARTICIPANT, found.id, "on the dashboard")

@@ -1,0 +1,1 @@
+"""Before the first day: intake questions, screeners, barriers, paperwork readiness."""
