@@ -177,7 +177,7 @@ class Sweep:
             for swap, gone in zip(
                 swaps, keyboards.swap_all(session=session, swaps=swaps), strict=True
             ):
-                strips[swap.telegram_id] = gone
+                strips.setdefault(swap.telegram_id, []).extend(gone)  # two jobs, one person
             session.commit()
         return strips
 
@@ -229,7 +229,8 @@ class Sweep:
             ):
                 result = outcomes[row.id or 0]
                 if result.shown:
-                    strips[person.telegram_id] = keyboards.swap_on(person, shown=result.shown)
+                    gone = keyboards.swap_on(person, shown=result.shown)
+                    strips.setdefault(person.telegram_id, []).extend(gone)
                 if row.status == CheckInStatus.SENDING and row.claimed_by == self.worker:
                     ctx = self._context(session, person, content)
                     checkin_feature.record(ctx, row, result.outcome, result.wait)
