@@ -34,6 +34,14 @@ class Chart:
 
 
 Place = Callable[[datetime, int], tuple[float, float]]
+TIME_TICKS = 5  # dates along the bottom, first to last
+
+
+def _time_ticks(start: datetime, now: datetime) -> list[tuple[float, str]]:
+    """Evenly spaced dates along the time axis, as (share of the width, "Nov 3")."""
+    spaced = [(tick / (TIME_TICKS - 1), start + (now - start) * tick / (TIME_TICKS - 1))
+              for tick in range(TIME_TICKS)]  # fmt: skip
+    return [(share, f"{when:%b} {when.day}") for share, when in spaced]
 
 
 def _scale(start: datetime, now: datetime, top: int) -> Place:
@@ -63,6 +71,9 @@ def ratings_svg(chart: Chart, *, now: datetime) -> str:
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" class="grid"/>')
         out.append(f'<text x="{left - 8}" y="{y + 4:.1f}" class="tick">{value}</text>')
     out.append(f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" class="axis"/>')
+    for share, label in _time_ticks(chart.since, now):
+        x = left + (right - left) * share
+        out.append(f'<text x="{x:.1f}" y="{bottom + 14}" class="date">{label}</text>')
     for index, line in enumerate(chart.series):
         colour = COLOURS[index % len(COLOURS)]
         points = [place(w, v) for w, v in sorted(line.points) if w >= chart.since]
@@ -71,8 +82,8 @@ def ratings_svg(chart: Chart, *, now: datetime) -> str:
         out += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>' for x, y in points]
         legend_x = left + index * min(160, (right - left) // len(chart.series))
         out.append(
-            f'<rect x="{legend_x}" y="{bottom + 18}" width="12" height="12" fill="{colour}"/>'
-            f'<text x="{legend_x + 18}" y="{bottom + 29}">{escape(line.name)}</text>'
+            f'<rect x="{legend_x}" y="{bottom + 26}" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{legend_x + 18}" y="{bottom + 37}">{escape(line.name)}</text>'
         )
     out.append("</svg>")
     return "\n".join(out)
@@ -97,9 +108,10 @@ def ratings_chart(
         y = bottom - (bottom - top_y) * value / top
         draw.line((left, y, right, y), fill="#e5e5e5")
         draw.text((left - 24, y - 8), str(value), fill="#555555", font=font)
-    for week in range(WEEKS + 1):
-        x = left + (right - left) * week / WEEKS
+    for share, label in _time_ticks(start, now):
+        x = left + (right - left) * share
         draw.line((x, bottom, x, bottom + 4), fill="#555555")
+        draw.text((x, bottom + 4), label, fill="#555555", font=font, anchor="ma")
     draw.line((left, bottom, right, bottom), fill="#555555")
 
     place = _scale(start, now, top)
@@ -111,8 +123,8 @@ def ratings_chart(
         for x, y in points:
             draw.ellipse((x - 4, y - 4, x + 4, y + 4), fill=colour)
         legend_x = left + index * min(220, (right - left) // len(series))
-        draw.rectangle((legend_x, bottom + 18, legend_x + 12, bottom + 30), fill=colour)
-        draw.text((legend_x + 18, bottom + 16), line.name, fill="black", font=font)
+        draw.rectangle((legend_x, bottom + 26, legend_x + 12, bottom + 38), fill=colour)
+        draw.text((legend_x + 18, bottom + 24), line.name, fill="black", font=font)
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
