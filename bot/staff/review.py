@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
 
-from bot import charts
 from bot.content.loader import ORIENTATION, Content
 from bot.intake.summary import QUESTIONS, Intake, intake_of
 from bot.models import (
