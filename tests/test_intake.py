@@ -17,7 +17,7 @@ from bot.__main__ import main
 from bot.config import Settings
 from bot.content.schema import Flow
 from bot.intake.screeners import score
-from bot.models import Alert, Answer, Invite, InviteStage, PlanItem, Tick
+from bot.models import Alert, Answer, Completion, Invite, InviteStage, PlanItem, Tick
 from bot.participants import create_invite
 from tests.conftest import ADMIN, STAFF_CHAT, BotFactory, RunningBot
 from tests.fake_telegram import Person
@@ -113,6 +113,7 @@ async def test_an_intake_invite_leads_through_intake_into_orientation(
     [question] = [i for i in bot.rows(PlanItem) if i.section == "questions"]
     assert question.text == "Can I keep my evening job?"
     assert [(t.checklist, t.item) for t in bot.rows(Tick)] == [("barriers", "transport")]
+    assert [c.flow for c in bot.rows(Completion)] == ["lesson_levels", "intake"]
     flags = [(a.kind, a.context, a.status) for a in bot.rows(Alert)]
     assert flags == [
         ("withdrawal_risk", "intake:benzos", "open"),
