@@ -150,6 +150,46 @@ async def test_an_intake_invite_leads_through_intake_into_orientation(
     assert intake["barrier:transport"][6] == "yes"
     assert intake["questions"][6] == "Can I keep my evening job?"
     assert intake["paperwork:photo_id"][6] == "missing"
+    when = intake["drugs"][8]  # answered at, in UTC: the total with its latest answer
+    assert when and intake["nida_total"][8] == when and intake["barrier:transport"][8] >= when
+    assert intake["paperwork:photo_id"][8] == ""  # not ticked: no time
+
+
+def intake_rows(text: str) -> list[list[str]]:
+    rows = csv.reader(io.StringIO(text), strict=True)
+    return [r for r in rows if len(r) > 3 and r[3] == "intake"]
+
+
+async def test_an_export_since_a_day_has_the_intake_given_since(
+    start_bot: BotFactory,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = invite_by_command("chart-7", settings, monkeypatch, capsys, "--stage", "intake")
+    bot = await start_bot()
+    sam = bot.person(700)
+    await consent(sam, code)
+    await answer_intake(bot, sam)
+    bot.clock.advance(days=2)
+    await sam.send("Sam")
+    for _ in range(5):
+        await sam.tap("Next ▶")
+    await sam.tap("A photo ID")  # two days after the intake questions
+    today = bot.clock.now.astimezone(bot.companion.desk.zone).date()
+
+    [export] = await bot.person(ADMIN).send(f"/export {today}")
+    assert export.document is not None
+    rows = intake_rows(export.document[1].decode())
+    assert [(r[4], r[6], r[8]) for r in rows] == [
+        ("paperwork:photo_id", "ready", bot.clock.now.isoformat())
+    ]
+    assert main(["export", "--since", str(today)]) == 0
+    assert intake_rows(capsys.readouterr().out) == rows
+    assert main(["export", "--since", str(today - timedelta(days=2))]) == 0
+    earlier = [r[4] for r in intake_rows(capsys.readouterr().out)]
+    assert {"contact", "audit_c_total", "barrier:transport", "questions"} <= set(earlier)
+    assert "paperwork:insurance_card" not in earlier  # still missing: no time, so not since a day
 
 
 async def test_staff_invite_with_the_intake_stage(bot: RunningBot) -> None:
