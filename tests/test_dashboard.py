@@ -64,7 +64,7 @@ async def test_a_link_signs_in_once(bot: RunningBot) -> None:
         cookie = opened.headers["set-cookie"].lower()
         assert all(part in cookie for part in ("secure", "httponly", "samesite=lax"))
         page = await web.get("/participants")
-    assert page.status_code == 200 and "<h1>Participants</h1>" in page.text
+    assert page.status_code == 200 and "<h1>Participants: 0</h1>" in page.text
     assert page.headers["content-security-policy"].startswith("default-src 'self'")
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert page.headers["x-frame-options"] == "DENY"
@@ -201,6 +201,36 @@ async def test_a_link_asked_for_in_the_staff_group_comes_privately(bot: RunningB
     await bot.in_staff_group(ADMIN).send("/dashboard")
     links = [sent for sent in bot.telegram.sent if "/signin/" in sent.text]
     assert [sent.chat_id for sent in links] == [ADMIN]
+
+
+async def test_the_page_words_are_the_staff_texts(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history(bot)
+    content = bot.companion.desk.content()
+    texts = content.staff_texts("en")
+    edited = texts.model_copy(
+        update={
+            "buttons": texts.buttons.model_copy(
+                update={"acknowledge": "Take it", "resolve": "Close it"}
+            ),
+            "alerts": texts.alerts.model_copy(update={"header": "Waiting: {count}"}),
+            "participants": texts.participants.model_copy(update={"header": "People: {count}"}),
+            "audit": texts.audit.model_copy(update={"header": "Who saw what"}),
+            "timeline": texts.timeline.model_copy(update={"chart_risk": "Danger"}),
+        }
+    )  # as a clinic might word them in content/en/staff.yaml
+    monkeypatch.setattr(type(content), "staff_texts", lambda self, code: edited)
+    async with client(web_app(bot)) as web:
+        await sign_in(web, await dashboard_link(bot, ADMIN))
+        table = (await web.get("/participants")).text
+        queue = (await web.get("/alerts")).text
+        log = (await web.get("/audit")).text
+    assert "<h1>People: 3</h1>" in table and ">BAM Danger" in table
+    assert "<h1>Waiting: 1</h1>" in queue
+    assert '<button type="submit">Take it</button>' in queue
+    assert '<button type="submit">Close it</button>' in queue
+    assert "<h1>Who saw what</h1>" in log
 
 
 async def test_a_removed_staff_member_is_signed_out_at_once(bot: RunningBot) -> None:
