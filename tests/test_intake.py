@@ -33,6 +33,11 @@ def intake_flow(bot: RunningBot) -> Flow:
     return bot.companion.content.language("en").flows["intake"]
 
 
+def intake_rows(text: str) -> list[list[str]]:
+    rows = csv.reader(io.StringIO(text), strict=True)
+    return [r for r in rows if len(r) > 3 and r[3] == "intake"]
+
+
 async def consent(person: Person, code: str) -> None:
     """Open the invite link and agree to the privacy notice."""
     await person.send(f"/start {code}")
@@ -87,21 +92,32 @@ async def answer_intake(bot: RunningBot, sam: Person) -> None:
     assert got[-1].text.startswith("What would you like me to call you?")  # orientation
 
 
+async def invited_through_intake(
+    start_bot: BotFactory,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> tuple[RunningBot, Person]:
+    """chart-7 is invited with `--stage intake`, opens the link, agrees and answers intake."""
+    code = invite_by_command("chart-7", settings, monkeypatch, capsys, "--stage", "intake")
+    bot = await start_bot()
+    sam = bot.person(700)
+    await consent(sam, code)
+    await answer_intake(bot, sam)
+    return bot, sam
+
+
 async def test_an_intake_invite_leads_through_intake_into_orientation(
     start_bot: BotFactory,
     settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code = invite_by_command("chart-7", settings, monkeypatch, capsys, "--stage", "intake")
+    bot, sam = await invited_through_intake(start_bot, settings, monkeypatch, capsys)
     assert main(["invite", "chart-8", "--stage", "later"]) == 2
     assert capsys.readouterr().err == "error: --stage must be orientation or intake (not 'later')\n"
-    bot = await start_bot()
     [invite] = bot.rows(Invite)
     assert invite.stage == "intake"
-    sam = bot.person(700)
-    await consent(sam, code)
-    await answer_intake(bot, sam)
 
     given = {a.question: a for a in bot.rows(Answer) if a.flow == "intake"}
     assert given["contact"].value == "text"
@@ -140,8 +156,7 @@ async def test_an_intake_invite_leads_through_intake_into_orientation(
 
     [export] = await bot.person(ADMIN).send("/export")
     assert export.document is not None
-    rows = list(csv.reader(io.StringIO(export.document[1].decode()), strict=True))
-    intake = {r[4]: r for r in rows if len(r) > 3 and r[3] == "intake"}
+    intake = {r[4]: r for r in intake_rows(export.document[1].decode())}
     assert intake["audit_often"][5:8] == [
         "How often do you have a drink with alcohol in it?", "2 or 3 times a week", "3",
     ]  # fmt: skip
@@ -155,22 +170,13 @@ async def test_an_intake_invite_leads_through_intake_into_orientation(
     assert intake["paperwork:photo_id"][8] == ""  # not ticked: no time
 
 
-def intake_rows(text: str) -> list[list[str]]:
-    rows = csv.reader(io.StringIO(text), strict=True)
-    return [r for r in rows if len(r) > 3 and r[3] == "intake"]
-
-
 async def test_an_export_since_a_day_has_the_intake_given_since(
     start_bot: BotFactory,
     settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code = invite_by_command("chart-7", settings, monkeypatch, capsys, "--stage", "intake")
-    bot = await start_bot()
-    sam = bot.person(700)
-    await consent(sam, code)
-    await answer_intake(bot, sam)
+    bot, sam = await invited_through_intake(start_bot, settings, monkeypatch, capsys)
     bot.clock.advance(days=2)
     await sam.send("Sam")
     for _ in range(5):
