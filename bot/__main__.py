@@ -25,6 +25,7 @@ from bot.engine.companion import build_companion
 from bot.features import build_registry
 from bot.models import InviteStage, utcnow
 from bot.rights import erasure
+from bot.staff import signin
 from bot.staff.export import write_checkin_csv
 
 
@@ -224,7 +225,8 @@ def rekey_values(settings: Settings) -> int:
 
 def purge(settings: Settings, older_than: str, dry_run: bool) -> int:
     """Retention: delete (per DELETE_MODE) the data of participants with no contact for DAYS
-    days and nothing ahead, and unused invites as old; print counts, never who."""
+    days and nothing ahead, unused invites as old, and spent dashboard links and sessions;
+    print counts, never who."""
     if not older_than.isdigit() or int(older_than) < 1:
         raise Fail(
             f"error: --older-than must be a whole number of days, at least 1 (not {older_than!r})",
@@ -232,14 +234,17 @@ def purge(settings: Settings, older_than: str, dry_run: bool) -> int:
         )
     days, mode = int(older_than), erasure.Mode(settings.delete_mode)
     with session_factory(_engine(settings))() as session:
-        found = erasure.purge(session=session, now=utcnow(), days=days, mode=mode, dry_run=dry_run)
+        now = utcnow()
+        found = erasure.purge(session=session, now=now, days=days, mode=mode, dry_run=dry_run)
+        spent = signin.tidy(session=session, now=now, dry_run=dry_run)
         if not dry_run:
             session.commit()
     done = f"would be {mode.value}d" if dry_run else f"{mode.value}d"
+    removed = "would be removed" if dry_run else "removed"
     print(f"participants with no contact for {days} days and nothing ahead: {found.participants}"
           f" ({done})")  # fmt: skip
-    print(f"unused invites older than {days} days: {found.invites} "
-          f"({'would be removed' if dry_run else 'removed'})")  # fmt: skip
+    print(f"unused invites older than {days} days: {found.invites} ({removed})")
+    print(f"dashboard links and sessions used up or ended: {spent} ({removed})")
     if dry_run:
         print("dry run: nothing was changed")
     return 0

@@ -63,7 +63,8 @@ CASES = [
      "this text has 4100 characters; Telegram allows 4096"),
     ("en/messages.yaml", '"flow:lessons"}', f'"flow:lesons"}} {MARK}',
      "menu item 'lessons' goes to 'flow:lesons', which does not exist: use crisis, "
-     "getting_started, help, intake_done, menu, my_paperwork, plan, progress or flow:<flow id>"),
+     "getting_started, help, intake_done, levels_done, menu, my_paperwork, plan, progress or "
+     "flow:<flow id>"),
     ("en/messages.yaml", "  carry_on:", f"  carry_off: Later {MARK}\n  carry_on:",
      "'texts.carry_off' is not a known field here; check the spelling"),
     ("en/flows/settings.yaml", "    ask: timezone", f"    ask: zone {MARK}",
@@ -208,7 +209,7 @@ def test_check_command_exit_codes(tmp_path: Path) -> None:
         env={"PATH": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"},
     )  # fmt: skip
     assert good.returncode == 0, good.stderr
-    assert good.stdout.strip().endswith("content OK: 2 language(s), 62 flows")
+    assert good.stdout.strip().endswith("content OK: 2 language(s), 64 flows")
     # The reading level is checked too: the hardest texts are named with file and line.
     assert re.search(r"the hardest 'es' texts: content/\S+\.yaml:\d+ \(ease ", good.stdout)
 

@@ -8,13 +8,14 @@ import dataclasses
 import html
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import Session
 
+from bot.__main__ import main
 from bot.config import Settings
-from bot.models import Alert, AuditEntry, DashboardLink
+from bot.models import Alert, AuditEntry, DashboardLink, DashboardSession, utcnow
 from bot.staff import review, signin, store
 from bot.staff.export import write_checkin_csv
 from bot.web.guard import CSRF_FIELD
@@ -63,7 +64,7 @@ async def test_a_link_signs_in_once(bot: RunningBot) -> None:
         cookie = opened.headers["set-cookie"].lower()
         assert all(part in cookie for part in ("secure", "httponly", "samesite=lax"))
         page = await web.get("/participants")
-    assert page.status_code == 200 and "<h1>Participants</h1>" in page.text
+    assert page.status_code == 200 and "<h1>Participants: 0</h1>" in page.text
     assert page.headers["content-security-policy"].startswith("default-src 'self'")
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert page.headers["x-frame-options"] == "DENY"
@@ -200,3 +201,83 @@ async def test_a_link_asked_for_in_the_staff_group_comes_privately(bot: RunningB
     await bot.in_staff_group(ADMIN).send("/dashboard")
     links = [sent for sent in bot.telegram.sent if "/signin/" in sent.text]
     assert [sent.chat_id for sent in links] == [ADMIN]
+
+
+async def test_the_page_words_are_the_staff_texts(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history(bot)
+    content = bot.companion.desk.content()
+    texts = content.staff_texts("en")
+    edited = texts.model_copy(
+        update={
+            "buttons": texts.buttons.model_copy(
+                update={"acknowledge": "Take it", "resolve": "Close it"}
+            ),
+            "alerts": texts.alerts.model_copy(update={"header": "Waiting: {count}"}),
+            "participants": texts.participants.model_copy(update={"header": "People: {count}"}),
+            "audit": texts.audit.model_copy(update={"header": "Who saw what"}),
+            "timeline": texts.timeline.model_copy(update={"chart_risk": "Danger"}),
+        }
+    )  # as a clinic might word them in content/en/staff.yaml
+    monkeypatch.setattr(type(content), "staff_texts", lambda self, code: edited)
+    async with client(web_app(bot)) as web:
+        await sign_in(web, await dashboard_link(bot, ADMIN))
+        table = (await web.get("/participants")).text
+        queue = (await web.get("/alerts")).text
+        log = (await web.get("/audit")).text
+    assert "<h1>People: 3</h1>" in table and ">BAM Danger" in table
+    assert "<h1>Waiting: 1</h1>" in queue
+    assert '<button type="submit">Take it</button>' in queue
+    assert '<button type="submit">Close it</button>' in queue
+    assert "<h1>Who saw what</h1>" in log
+
+
+async def test_a_removed_staff_member_is_signed_out_at_once(bot: RunningBot) -> None:
+    await bot.person(ADMIN).send(f"/staff add {COUNSELLOR} counsellor")
+    async with client(web_app(bot)) as web:
+        await sign_in(web, await dashboard_link(bot, COUNSELLOR))
+        unused = await dashboard_link(bot, COUNSELLOR)
+        assert (await web.get("/participants")).status_code == 200
+        got = await bot.person(ADMIN).send(f"/staff remove {COUNSELLOR}")
+        assert str(COUNSELLOR) in got[0].text
+        assert [s.staff_telegram_id for s in bot.rows(DashboardSession)] == []
+        assert [s.staff_telegram_id for s in bot.rows(DashboardLink)] == []
+        await bot.person(ADMIN).send(f"/staff add {COUNSELLOR} counsellor")  # back: not signed in
+        refused = await web.get("/participants")
+        assert refused.status_code == 401 and "You are not signed in" in refused.text
+        assert (await sign_in(web, unused)).status_code == 403
+
+
+async def test_spent_links_and_sessions_are_removed(
+    bot: RunningBot,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    bot.clock.now = utcnow() - timedelta(minutes=30)  # purge runs on the real clock
+    async with client(web_app(bot)) as kept, client(web_app(bot)) as left:
+        await sign_in(kept, await dashboard_link(bot, ADMIN))
+        await sign_in(left, await dashboard_link(bot, ADMIN))  # the first link goes
+        assert len(bot.rows(DashboardLink)) == 1
+        page = await left.get("/participants")
+        await left.post("/signout", data={CSRF_FIELD: csrf(page.text)})
+        await dashboard_link(bot, ADMIN)  # never opened
+        bot.clock.advance(minutes=11)
+        assert len(bot.rows(DashboardLink)) == 2 and len(bot.rows(DashboardSession)) == 2
+
+        async with client(web_app(bot)) as web:  # the next sign-in tidies
+            await sign_in(web, await dashboard_link(bot, ADMIN))
+        assert [link.used_at for link in bot.rows(DashboardLink)] == [bot.clock.now]
+        assert [s.ended_at for s in bot.rows(DashboardSession)] == [None, None]
+        assert (await kept.get("/participants")).status_code == 200  # 11 idle minutes: live
+
+    assert main(["purge", "--older-than", "365", "--dry-run"]) == 0
+    assert "dashboard links and sessions used up or ended: 3 (would be removed)" in (
+        capsys.readouterr().out
+    )
+    assert len(bot.rows(DashboardSession)) == 2
+    assert main(["purge", "--older-than", "365"]) == 0  # 19 idle minutes: all spent
+    assert "dashboard links and sessions used up or ended: 3 (removed)" in capsys.readouterr().out
+    assert bot.rows(DashboardLink) == [] and bot.rows(DashboardSession) == []

@@ -17,7 +17,7 @@ from bot.__main__ import main
 from bot.config import Settings
 from bot.content.schema import Flow
 from bot.intake.screeners import score
-from bot.models import Alert, Answer, Invite, InviteStage, PlanItem, Tick
+from bot.models import Alert, Answer, Completion, Invite, InviteStage, PlanItem, Tick
 from bot.participants import create_invite
 from tests.conftest import ADMIN, STAFF_CHAT, BotFactory, RunningBot
 from tests.fake_telegram import Person
@@ -31,6 +31,11 @@ DAY_BEFORE = datetime(2026, 11, 29, 23, 0, tzinfo=UTC)
 
 def intake_flow(bot: RunningBot) -> Flow:
     return bot.companion.content.language("en").flows["intake"]
+
+
+def intake_rows(text: str) -> list[list[str]]:
+    rows = csv.reader(io.StringIO(text), strict=True)
+    return [r for r in rows if len(r) > 3 and r[3] == "intake"]
 
 
 async def consent(person: Person, code: str) -> None:
@@ -87,21 +92,32 @@ async def answer_intake(bot: RunningBot, sam: Person) -> None:
     assert got[-1].text.startswith("What would you like me to call you?")  # orientation
 
 
+async def invited_through_intake(
+    start_bot: BotFactory,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> tuple[RunningBot, Person]:
+    """chart-7 is invited with `--stage intake`, opens the link, agrees and answers intake."""
+    code = invite_by_command("chart-7", settings, monkeypatch, capsys, "--stage", "intake")
+    bot = await start_bot()
+    sam = bot.person(700)
+    await consent(sam, code)
+    await answer_intake(bot, sam)
+    return bot, sam
+
+
 async def test_an_intake_invite_leads_through_intake_into_orientation(
     start_bot: BotFactory,
     settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code = invite_by_command("chart-7", settings, monkeypatch, capsys, "--stage", "intake")
+    bot, sam = await invited_through_intake(start_bot, settings, monkeypatch, capsys)
     assert main(["invite", "chart-8", "--stage", "later"]) == 2
     assert capsys.readouterr().err == "error: --stage must be orientation or intake (not 'later')\n"
-    bot = await start_bot()
     [invite] = bot.rows(Invite)
     assert invite.stage == "intake"
-    sam = bot.person(700)
-    await consent(sam, code)
-    await answer_intake(bot, sam)
 
     given = {a.question: a for a in bot.rows(Answer) if a.flow == "intake"}
     assert given["contact"].value == "text"
@@ -113,6 +129,7 @@ async def test_an_intake_invite_leads_through_intake_into_orientation(
     [question] = [i for i in bot.rows(PlanItem) if i.section == "questions"]
     assert question.text == "Can I keep my evening job?"
     assert [(t.checklist, t.item) for t in bot.rows(Tick)] == [("barriers", "transport")]
+    assert [c.flow for c in bot.rows(Completion)] == ["lesson_levels", "intake"]
     flags = [(a.kind, a.context, a.status) for a in bot.rows(Alert)]
     assert flags == [
         ("withdrawal_risk", "intake:benzos", "open"),
@@ -139,8 +156,7 @@ async def test_an_intake_invite_leads_through_intake_into_orientation(
 
     [export] = await bot.person(ADMIN).send("/export")
     assert export.document is not None
-    rows = list(csv.reader(io.StringIO(export.document[1].decode()), strict=True))
-    intake = {r[4]: r for r in rows if len(r) > 3 and r[3] == "intake"}
+    intake = {r[4]: r for r in intake_rows(export.document[1].decode())}
     assert intake["audit_often"][5:8] == [
         "How often do you have a drink with alcohol in it?", "2 or 3 times a week", "3",
     ]  # fmt: skip
@@ -149,6 +165,37 @@ async def test_an_intake_invite_leads_through_intake_into_orientation(
     assert intake["barrier:transport"][6] == "yes"
     assert intake["questions"][6] == "Can I keep my evening job?"
     assert intake["paperwork:photo_id"][6] == "missing"
+    when = intake["drugs"][8]  # answered at, in UTC: the total with its latest answer
+    assert when and intake["nida_total"][8] == when and intake["barrier:transport"][8] >= when
+    assert intake["paperwork:photo_id"][8] == ""  # not ticked: no time
+
+
+async def test_an_export_since_a_day_has_the_intake_given_since(
+    start_bot: BotFactory,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bot, sam = await invited_through_intake(start_bot, settings, monkeypatch, capsys)
+    bot.clock.advance(days=2)
+    await sam.send("Sam")
+    for _ in range(5):
+        await sam.tap("Next ▶")
+    await sam.tap("A photo ID")  # two days after the intake questions
+    today = bot.clock.now.astimezone(bot.companion.desk.zone).date()
+
+    [export] = await bot.person(ADMIN).send(f"/export {today}")
+    assert export.document is not None
+    rows = intake_rows(export.document[1].decode())
+    assert [(r[4], r[6], r[8]) for r in rows] == [
+        ("paperwork:photo_id", "ready", bot.clock.now.isoformat())
+    ]
+    assert main(["export", "--since", str(today)]) == 0
+    assert intake_rows(capsys.readouterr().out) == rows
+    assert main(["export", "--since", str(today - timedelta(days=2))]) == 0
+    earlier = [r[4] for r in intake_rows(capsys.readouterr().out)]
+    assert {"contact", "audit_c_total", "barrier:transport", "questions"} <= set(earlier)
+    assert "paperwork:insurance_card" not in earlier  # still missing: no time, so not since a day
 
 
 async def test_staff_invite_with_the_intake_stage(bot: RunningBot) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.models import Answer, Bookmark, Completion
+from bot.models import Answer, Bookmark, Completion, PlanItem
 from tests.conftest import RunningBot
 from tests.fake_telegram import Person
 from tests.journeys import orient
 
 CYCLE = "How use happens: the cycle"
 OUTSIDE = "Outside triggers"
+LEVELS = "What your level of care means"
 LEAVE = "Back to the menu"
 PRACTICES = [
     "practice_sober", "practice_urge", "practice_body_scan", "practice_mountain",
@@ -23,7 +24,7 @@ async def test_progress_marks_and_resume(bot: RunningBot) -> None:
     await orient(sam)
     got = await sam.tap("📚 Lessons")
     assert got[0].labels[:2] == [f"👉 {CYCLE}", OUTSIDE]
-    assert len(got[0].labels) == 13  # twelve lessons and the way back
+    assert len(got[0].labels) == 14  # thirteen lessons and the way back
     first = await sam.tap(f"👉 {CYCLE}")
     await sam.tap("Next ▶")
     third = await sam.tap("Next ▶")
@@ -61,6 +62,34 @@ async def test_a_trigger_lesson_builds_my_triggers(bot: RunningBot) -> None:
     await sam.tap(second)
     got = await sam.send("/myplan")
     assert f"My triggers:\n• {first}\n• {second}" in got[0].text
+
+
+async def test_the_lesson_on_levels_of_care_is_open_to_everyone(bot: RunningBot) -> None:
+    sam = bot.person()
+    await orient(sam)  # invited without intake, which offers this lesson too
+    got = await sam.tap("📚 Lessons")
+    assert got[0].labels[-2:] == [LEVELS, LEAVE]
+    got = await sam.tap(LEVELS)
+    assert got[-1].text.startswith("Care comes in levels.")
+    for _ in range(4):
+        got = await sam.tap("Next ▶")
+    assert "questions at your assessment" in got[-1].text
+    await sam.tap("Next ▶")
+    got = await sam.send("What if I miss a group?")
+    assert got[0].text == "Saved: What if I miss a group?"
+    await sam.tap("Yes, add one more")
+    await sam.send("Can my sister come?")
+    got = await sam.tap("No, let's go on")
+    assert "📚 Lessons" in got[-1].labels  # the menu, as after any lesson
+    questions = [i.text for i in bot.rows(PlanItem) if i.section == "questions"]
+    assert questions == ["What if I miss a group?", "Can my sister come?"]
+    assert "lesson_levels" in {c.flow for c in bot.rows(Completion)}
+    got = await sam.tap("📚 Lessons")
+    assert f"✓ {LEVELS}" in got[0].labels
+    got = await sam.send("/myplan")
+    assert "My questions for the assessment:\n• What if I miss a group?\n• Can my sister come?" in (
+        got[0].text
+    )
 
 
 async def test_build_and_edit_the_relapse_prevention_plan(bot: RunningBot) -> None:

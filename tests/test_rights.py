@@ -256,6 +256,7 @@ async def test_purge_counts_then_deletes_only_the_long_silent(
     assert out.splitlines() == [
         "participants with no contact for 365 days and nothing ahead: 1 (would be erased)",
         "unused invites older than 365 days: 1 (would be removed)",
+        "dashboard links and sessions used up or ended: 0 (would be removed)",
         "dry run: nothing was changed",
     ]
     assert all(p.erased_at is None for p in bot.rows(Participant))
@@ -264,6 +265,7 @@ async def test_purge_counts_then_deletes_only_the_long_silent(
     assert capsys.readouterr().out.splitlines() == [
         "participants with no contact for 365 days and nothing ahead: 1 (erased)",
         "unused invites older than 365 days: 1 (removed)",
+        "dashboard links and sessions used up or ended: 0 (removed)",
     ]
     remaining = {p.telegram_id for p in bot.rows(Participant)}
     assert 601 not in remaining and {602, 603, 604} <= remaining

@@ -17,6 +17,8 @@ INTAKE = "intake"  # the flow
 BARRIER = "br"  # br|barrier id: a barrier ticked on or off
 BARRIERS_STEP = f"{INTAKE}:barriers"  # the step that lists the clinic's barriers
 INTAKE_DONE = "intake_done"  # the link at the end of intake: done, and on to orientation
+LEVELS_DONE = "levels_done"  # the link at the end of the lesson on levels of care
+AFTER_LESSON = "barriers"  # the intake step that follows the lesson intake offers
 
 
 def getting_started(nav: Navigator) -> list[Reply]:
@@ -36,6 +38,19 @@ def intake_done(nav: Navigator) -> list[Reply]:
     if flow is not None:
         nav.complete(flow)
     return nav.enter(ORIENTATION)
+
+
+def levels_done(nav: Navigator) -> list[Reply]:
+    """The end of the lesson on levels of care, which intake offers and the Lessons list
+    holds: done, and back to the intake questions for someone in the middle of them (not
+    oriented yet), else the menu, as after any lesson."""
+    flow, _ = nav.position()
+    if flow is None:
+        return nav.menu()
+    if nav.ctx.participant.oriented_at is not None:
+        return nav.finish(flow)
+    nav.complete(flow)
+    return nav.enter(INTAKE, AFTER_LESSON)
 
 
 def withdrawal(nav: Navigator, flow: Flow, option: Option) -> list[Reply]:
@@ -86,7 +101,7 @@ FEATURE = Feature(
     name="intake",
     buttons={BARRIER: Tap(1, tick_barrier)},
     actions={"withdrawal": Action(withdrawal)},
-    targets={GETTING_STARTED: getting_started, INTAKE_DONE: intake_done},
+    targets={GETTING_STARTED: getting_started, INTAKE_DONE: intake_done, LEVELS_DONE: levels_done},
     views={BARRIERS_STEP: barriers_view},
     flows=(INTAKE,),
 )

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import NamedTuple
 
 from sqlmodel import Session, col, select
 
@@ -27,8 +28,18 @@ class IntakeAnswer:
     question: str
     answer: str
     score: int | None
+    screener: str | None
     answered_at: datetime
     content_version: str
+
+
+class Item(NamedTuple):
+    """A line of the person's own: a checklist item's id (empty for a question they wrote),
+    its words, and when they ticked or wrote it (None: not ticked)."""
+
+    id: str
+    text: str
+    at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -38,10 +49,10 @@ class Intake:
 
     answers: tuple[IntakeAnswer, ...]
     scores: tuple[Score, ...]
-    barriers: tuple[tuple[str, str], ...]  # (id, label)
-    questions: tuple[str, ...]
-    paperwork_ready: tuple[tuple[str, str], ...]  # (id, text)
-    paperwork_missing: tuple[tuple[str, str], ...]
+    barriers: tuple[Item, ...]
+    questions: tuple[Item, ...]
+    paperwork_ready: tuple[Item, ...]
+    paperwork_missing: tuple[Item, ...]
 
     @property
     def empty(self) -> bool:
@@ -70,6 +81,7 @@ def intake_of(*, session: Session, participant: Participant, content: Content) -
                 question=step.text,
                 answer=chosen.label if chosen else found.value,
                 score=chosen.score if chosen else None,
+                screener=step.screener,
                 answered_at=found.answered_at,
                 content_version=found.content_version,
             )
@@ -80,23 +92,26 @@ def intake_of(*, session: Session, participant: Participant, content: Content) -
         ticks.ticked(session=session, participant_id=participant.id, checklist=checklist)
         for checklist in (ticks.BARRIERS, ticks.PAPERWORK)
     )
-    paperwork = [(item.id, ticks.local(item.text, DEFAULT_LANGUAGE)) for item in clinic.paperwork]
     questions = session.exec(
-        select(PlanItem.text)
+        select(PlanItem.text, PlanItem.created_at)
         .where(PlanItem.participant_id == participant.id, PlanItem.section == QUESTIONS)
         .order_by(col(PlanItem.id))
     ).all()
+    paperwork = [
+        Item(item.id, ticks.local(item.text, DEFAULT_LANGUAGE), ready.get(item.id))
+        for item in clinic.paperwork
+    ]
     return Intake(
         answers=tuple(answers),
         scores=tuple(score(flow, {a.question: a.value for a in latest.values()})),
         barriers=tuple(
-            (b.id, ticks.local(b.label, DEFAULT_LANGUAGE))
+            Item(b.id, ticks.local(b.label, DEFAULT_LANGUAGE), barriers[b.id])
             for b in clinic.barriers
             if b.id in barriers
         ),
-        questions=tuple(questions),
-        paperwork_ready=tuple(item for item in paperwork if item[0] in ready),
-        paperwork_missing=tuple(item for item in paperwork if item[0] not in ready),
+        questions=tuple(Item("", text, at) for text, at in questions),
+        paperwork_ready=tuple(item for item in paperwork if item.at is not None),
+        paperwork_missing=tuple(item for item in paperwork if item.at is None),
     )
 
 
@@ -105,24 +120,25 @@ TOTALS = {
     "audit_c": "AUDIT-C total, 0 to 12 (commonly positive at 4+ for men, 3+ for women)",
     "nida": "NIDA single question (positive at any use in the past year)",
 }
-Row = tuple[str, str, str, int | str, str, str]
+Row = tuple[str, str, str, int | str, datetime | None, str]
 
 
 def export_rows(intake: Intake) -> Iterator[Row]:
-    """The intake as CSV cells: question id, question text, answer, score, answered at (UTC),
-    content version; then screener totals, barriers, own questions and paperwork."""
+    """The intake as CSV cells: question id, question text, answer, score, when it was answered
+    or ticked (a total: its latest answer; paperwork still missing: None), content version;
+    then screener totals, barriers, own questions and paperwork."""
     for a in intake.answers:
         score_ = "" if a.score is None else a.score
-        when = a.answered_at.astimezone(UTC).isoformat()
-        yield a.question_id, a.question, a.answer, score_, when, a.content_version
+        yield a.question_id, a.question, a.answer, score_, a.answered_at, a.content_version
     for s in intake.scores:
         verdict = "positive" if s.positive else "negative"
-        yield f"{s.screener}_total", TOTALS[s.screener], verdict, s.score, "", ""
-    for item, label in intake.barriers:
-        yield f"barrier:{item}", label, "yes", "", "", ""
-    for text in intake.questions:
-        yield QUESTIONS, "", text, "", "", ""
-    for item, text in intake.paperwork_ready:
-        yield f"paperwork:{item}", text, "ready", "", "", ""
-    for item, text in intake.paperwork_missing:
-        yield f"paperwork:{item}", text, "missing", "", "", ""
+        when = max(a.answered_at for a in intake.answers if a.screener == s.screener)
+        yield f"{s.screener}_total", TOTALS[s.screener], verdict, s.score, when, ""
+    for item in intake.barriers:
+        yield f"barrier:{item.id}", item.text, "yes", "", item.at, ""
+    for item in intake.questions:
+        yield QUESTIONS, "", item.text, "", item.at, ""
+    for item in intake.paperwork_ready:
+        yield f"paperwork:{item.id}", item.text, "ready", "", item.at, ""
+    for item in intake.paperwork_missing:
+        yield f"paperwork:{item.id}", item.text, "missing", "", None, ""

@@ -19,12 +19,14 @@ from bot.models import Tick
 PAPERWORK, BARRIERS = "paperwork", "barriers"  # the checklists, as stored
 
 
-def ticked(*, session: Session, participant_id: int, checklist: str) -> set[str]:
-    """The items of one checklist this participant ticked."""
+def ticked(*, session: Session, participant_id: int, checklist: str) -> dict[str, datetime]:
+    """The items of one checklist this participant ticked, and when."""
     rows = session.exec(
-        select(Tick.item).where(Tick.participant_id == participant_id, Tick.checklist == checklist)
+        select(Tick.item, Tick.ticked_at).where(
+            Tick.participant_id == participant_id, Tick.checklist == checklist
+        )
     )
-    return set(rows.all())
+    return dict(rows.all())
 
 
 def toggle(

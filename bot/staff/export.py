@@ -13,8 +13,8 @@ from sqlmodel import Session, col, select
 from bot.content.checkin_schema import Question, Questionnaire
 from bot.content.loader import Content
 from bot.intake.feature import INTAKE
-from bot.intake.summary import export_rows, intake_of
-from bot.models import Answer, CheckIn, Participant, Tick
+from bot.intake.summary import QUESTIONS, export_rows, intake_of
+from bot.models import Answer, CheckIn, Participant, PlanItem, Tick
 from bot.staff.store import label_of
 
 # The prohibition on redisclosure that must go with every disclosure (42 CFR 2.32).
@@ -58,7 +58,7 @@ def write_checkin_csv(
 ) -> int:
     """The notice, a header and one row per check-in answer (since that day, in `zone`); with
     the content, then each participant's intake (answers, screener totals, barriers, their
-    questions, paperwork ready or missing) as questionnaire 'intake'."""
+    questions, paperwork ready or missing) as questionnaire 'intake', since that day too."""
     for line in NOTICE:
         out.write(f"# {line}\n")
     # Every cell quoted, so no row starts with # (a label like #12) and reads as a comment.
@@ -75,8 +75,8 @@ def write_checkin_csv(
             col(Answer.id),
         )
     )
-    if since is not None:
-        start = datetime.combine(since, time(), tzinfo=zone)
+    start = None if since is None else datetime.combine(since, time(), tzinfo=zone)
+    if start is not None:
         statement = statement.where(col(Answer.answered_at) >= start)
     written = 0
     for answer, checkin, participant in session.exec(statement.execution_options(yield_per=BATCH)):
@@ -98,14 +98,16 @@ def write_checkin_csv(
         )
         written += 1
     if content is not None:
-        written += _write_intake(session, writer, content)
+        written += _write_intake(session, writer, content, start)
     return written
 
 
-def _write_intake(session: Session, writer: Any, content: Content) -> int:
-    """Intake rows of everyone who answered an intake question or ticked a box."""
+def _write_intake(session: Session, writer: Any, content: Content, start: datetime | None) -> int:
+    """Intake rows of everyone who answered an intake question, ticked a box or wrote a question
+    for their assessment; from `start` on, only what was answered, ticked or written since."""
     ids = set(session.exec(select(Answer.participant_id).where(Answer.flow == INTAKE)).all())
     ids |= set(session.exec(select(Tick.participant_id)).all())
+    ids |= set(session.exec(select(PlanItem.participant_id).where(PlanItem.section == QUESTIONS)))
     people = session.exec(
         select(Participant)
         .where(col(Participant.id).in_(ids))
@@ -115,10 +117,13 @@ def _write_intake(session: Session, writer: Any, content: Content) -> int:
     for participant in people:
         intake = intake_of(session=session, participant=participant, content=content)
         for question_id, text, answer, score, when, version in export_rows(intake):
-            label = label_of(participant)
+            if start is not None and (when is None or when < start):
+                continue
+            at = "" if when is None else when.astimezone(UTC).isoformat()
             writer.writerow(
-                (label, "", "", INTAKE, question_id, text, _as_text(answer), score, when, version)
-            )
+                (label_of(participant), "", "", INTAKE, question_id, text, _as_text(answer),
+                 score, at, version)
+            )  # fmt: skip
             written += 1
     return written
 

@@ -218,9 +218,12 @@ def _intake(intake: Intake, texts: StaffTexts) -> list[tuple[str, list[str]]]:
         answers.append(fill(getattr(words, s.screener), {**values, "verdict": verdict}))
     return [
         (words.intake, answers),
-        (words.barriers, [label for _, label in intake.barriers]),
-        (words.questions, list(intake.questions)),
-        (words.paperwork_missing, [t for _, t in intake.paperwork_missing] or [words.all_ready]),
+        (words.barriers, [item.text for item in intake.barriers]),
+        (words.questions, [item.text for item in intake.questions]),
+        (
+            words.paperwork_missing,
+            [item.text for item in intake.paperwork_missing] or [words.all_ready],
+        ),
     ]
 
 

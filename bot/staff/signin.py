@@ -6,9 +6,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, SQLModel, col, func, select
 
 from bot.models import AuditAction, DashboardLink, DashboardSession, StaffMember
 from bot.staff import store
@@ -44,7 +47,9 @@ def make_link(*, session: Session, member: StaffMember, base_url: str, now: date
 
 def redeem(*, session: Session, token: str, now: datetime) -> str | None:
     """Use a link once: a new session id for its staff member, or None when the link is
-    unknown, used or expired, or its owner is no longer on staff."""
+    unknown, used or expired, or its owner is no longer on staff. Each sign-in also tidies
+    away the links and sessions that are spent."""
+    tidy(session=session, now=now)
     used = session.execute(
         sa.update(DashboardLink)
         .where(
@@ -106,3 +111,28 @@ def sign_out(*, session: Session, session_id: str, now: datetime) -> None:
         .values(ended_at=now)
         .execution_options(synchronize_session=False)
     )
+
+
+def _spent(now: datetime) -> list[tuple[type[SQLModel], ColumnElement[bool]]]:
+    """Links used or expired, and sessions ended or idle too long: nothing can use them."""
+    return [
+        (DashboardLink,
+         col(DashboardLink.used_at).is_not(None) | (col(DashboardLink.expires_at) <= now)),
+        (DashboardSession,
+         col(DashboardSession.ended_at).is_not(None)
+         | (col(DashboardSession.last_seen_at) < now - IDLE)),
+    ]  # fmt: skip
+
+
+def tidy(*, session: Session, now: datetime, dry_run: bool = False) -> int:
+    """Delete the spent links and sessions (a dry run only counts them); how many."""
+    total = 0
+    for table, spent in _spent(now):
+        if dry_run:
+            total += session.exec(select(func.count()).select_from(table).where(spent)).one()
+        else:
+            deleted = session.execute(
+                sa.delete(table).where(spent), execution_options={"synchronize_session": False}
+            )
+            total += cast("CursorResult[Any]", deleted).rowcount
+    return total

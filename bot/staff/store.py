@@ -14,6 +14,8 @@ from bot.models import (
     AlertStatus,
     AuditAction,
     AuditEntry,
+    DashboardLink,
+    DashboardSession,
     Participant,
     StaffMember,
     StaffRole,
@@ -79,11 +81,17 @@ def add_staff(
 
 
 def remove_staff(*, session: Session, telegram_id: int) -> bool:
-    """Delete the member's row; False when there was none. The audit log keeps the record."""
+    """Delete the member's row, and their dashboard links and sessions, so they are signed out
+    at once; False when there was none. The audit log keeps the record."""
     found = member(session=session, telegram_id=telegram_id)
     if found is None:
         return False
     session.delete(found)
+    for table in (DashboardLink, DashboardSession):
+        session.execute(
+            sa.delete(table).where(col(table.staff_telegram_id) == telegram_id),
+            execution_options={"synchronize_session": False},
+        )
     return True
 
 

@@ -14,7 +14,7 @@ from bot import charts
 from bot.models import AuditAction
 from bot.staff import ratings, review, store
 from bot.staff.review import OverviewRow, ParticipantStatus
-from bot.staff.texts import day, name_of
+from bot.staff.texts import day, fill, name_of
 from bot.staff.views import CLOCK
 from bot.web.guard import Visit
 
@@ -55,6 +55,7 @@ def participants(visit: Visit) -> Response:
         "participants.html",
         {
             "rows": shown,
+            "header": fill(visit.texts.participants.header, {"count": len(shown)}),
             "status": wanted.value if wanted else ALL,
             "statuses": [(s.value, name_of(visit.texts.statuses, s)) for s in ParticipantStatus],
             "sort": sort,
@@ -106,6 +107,7 @@ def alerts(visit: Visit) -> Response:
                 }
                 for alert, person in found
             ],
+            "header": fill(words.header, {"count": len(found)}),
             "done": said.get(visit.request.query_params.get("done", "")),
             "max_note": store.MAX_NOTE,
         },
