@@ -20,7 +20,7 @@ from bot.staff import review, signin, store
 from bot.staff.export import write_checkin_csv
 from bot.web.guard import CSRF_FIELD
 from tests.conftest import ADMIN, RunningBot
-from tests.web import BASE, client, dashboard_link, history, sign_in, web_app
+from tests.web import BASE, client, csrf, dashboard_link, history, sign_in, web_app
 
 COUNSELLOR = 901
 PAGES = ("/participants", "/participants/chart-7", "/alerts", "/alerts/count", "/export",
@@ -34,12 +34,6 @@ def settings(settings: Settings) -> Settings:
 
 def actions(bot: RunningBot) -> list[str]:
     return [entry.action for entry in bot.rows(AuditEntry)]
-
-
-def csrf(page: str) -> str:
-    found = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
-    assert found is not None
-    return found[1]
 
 
 async def test_without_web_base_url_the_dashboard_is_not_set_up(bot: RunningBot) -> None:
@@ -76,6 +70,22 @@ async def test_a_link_signs_in_once(bot: RunningBot) -> None:
         reused = await sign_in(again, link)
     assert reused.status_code == 403 and "does not work" in reused.text
     assert actions(bot) == ["sign_in", "list_participants"]
+
+
+async def test_only_the_sign_in_page_can_use_a_link(bot: RunningBot) -> None:
+    link = await dashboard_link(bot, ADMIN)
+    async with client(web_app(bot)) as web:
+        elsewhere = await web.post(link)  # another site's form, sent to this link
+        shown = await web.get(link)
+        cookie = shown.headers["set-cookie"].lower()
+        forged = await web.post(link, data={CSRF_FIELD: "made-up"})
+    assert (elsewhere.status_code, forged.status_code) == (403, 403)
+    assert "came from somewhere else" in forged.text and "iop_dashboard" not in web.cookies
+    assert all(part in cookie for part in ("secure", "httponly", "samesite=strict"))
+    assert [stored.used_at for stored in bot.rows(DashboardLink)] == [None]
+    async with client(web_app(bot)) as web:
+        assert (await sign_in(web, link)).status_code == 303  # the link still works, once
+    assert actions(bot) == ["sign_in"]
 
 
 async def test_a_link_works_for_ten_minutes(bot: RunningBot) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,6 +13,7 @@ from starlette.applications import Starlette
 from bot.models import Alert, AlertStatus
 from bot.staff.desk import Desk
 from bot.web.app import create_app
+from bot.web.guard import CSRF_FIELD
 from tests.conftest import RunningBot
 from tests.staff_history import full_history, person
 
@@ -44,7 +46,14 @@ async def sign_in(web: httpx.AsyncClient, link: str) -> httpx.Response:
     """Open the link and press Sign in."""
     shown = await web.get(link)
     assert shown.status_code == 200 and "Sign in" in shown.text
-    return await web.post(link)
+    return await web.post(link, data={CSRF_FIELD: csrf(shown.text)})
+
+
+def csrf(page: str) -> str:
+    """The token a page's forms carry."""
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found is not None
+    return found[1]
 
 
 def history(bot: RunningBot) -> int:

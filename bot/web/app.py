@@ -3,6 +3,7 @@ dashboard, built from the same companion as polling."""
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -19,7 +20,17 @@ from bot.staff.desk import Desk
 from bot.telegram.app import App
 from bot.telegram.heartbeat import Heartbeat
 from bot.web import pages
-from bot.web.guard import COOKIE, SecurityHeaders, Visit, page, plain, set_session_cookie
+from bot.web.guard import (
+    COOKIE,
+    CSRF_FIELD,
+    SIGN_IN_COOKIE,
+    SecurityHeaders,
+    Visit,
+    page,
+    plain,
+    set_session_cookie,
+    set_sign_in_cookie,
+)
 from bot.web.webhook import WEBHOOK_PATH, healthz, webhook
 
 HERE = Path(__file__).resolve().parent
@@ -55,18 +66,30 @@ def create_app(desk: Desk, *, application: App, secret: str, heartbeat: Heartbea
 
 
 async def sign_in_page(request: Request) -> Response:
-    """The page a sign-in link opens: one button, so a link preview cannot use up the link."""
-    return plain(request, "sign_in.html", 200)
+    """The page a sign-in link opens: one button, so a link preview cannot use up the link.
+    Its form's token is also set as a cookie, so only this page can press the button."""
+    token = secrets.token_urlsafe(32)
+    response = plain(request, "sign_in.html", 200, {"csrf": token})
+    set_sign_in_cookie(response, token, path=request.url.path)
+    return response
 
 
 async def sign_in(request: Request) -> Response:
-    """Use the one-time link: a new session, or a refusal when the link does not work."""
+    """Use the one-time link: a new session, or a refusal when the link does not work. A post
+    without the sign-in page's token (another site signing someone in) changes nothing."""
+    form = await request.form()
+    given, kept = str(form.get(CSRF_FIELD, "")), request.cookies.get(SIGN_IN_COOKIE, "")
+    if not kept or not secrets.compare_digest(given.encode(), kept.encode()):
+        return plain(request, "refused.html", 403)
     desk: Desk = request.app.state.desk
     session_id = await run_in_threadpool(_redeem, desk, request.path_params["token"])
     if session_id is None:
         return plain(request, "link_used.html", 403)
     response = RedirectResponse("/participants", status_code=303)
     set_session_cookie(response, session_id)
+    response.delete_cookie(
+        SIGN_IN_COOKIE, path=request.url.path, secure=True, httponly=True, samesite="strict"
+    )
     return response
 
 

@@ -25,6 +25,7 @@ from bot.staff.desk import Desk
 from bot.staff.texts import StaffTexts
 
 COOKIE = "iop_dashboard"
+SIGN_IN_COOKIE = "iop_sign_in"  # the sign-in form's token, for the link's path only
 CSRF_FIELD = "csrf"
 STATIC = "/static/"
 HEADERS = {
@@ -68,6 +69,15 @@ def set_session_cookie(response: Response, session_id: str) -> None:
     scripts, not with posts from other sites. (Lax, not Strict: the sign-in link is opened
     from Telegram, another site.)"""
     response.set_cookie(COOKIE, session_id, path="/", secure=True, httponly=True, samesite="lax")
+
+
+def set_sign_in_cookie(response: Response, token: str, *, path: str) -> None:
+    """The sign-in form's token, for that one link while it can work: Strict, so a post from
+    another site never carries it."""
+    response.set_cookie(
+        SIGN_IN_COOKIE, token, max_age=int(signin.LINK_VALID.total_seconds()), path=path,
+        secure=True, httponly=True, samesite="strict",
+    )  # fmt: skip
 
 
 @dataclass
@@ -147,7 +157,9 @@ def _serve(request: Request, handler: Handler, form: FormData | None, touch: boo
         return response
 
 
-def plain(request: Request, name: str, status_code: int) -> Response:
+def plain(
+    request: Request, name: str, status_code: int, values: Mapping[str, Any] | None = None
+) -> Response:
     """A page without participant data or navigation (signed out, refused, sign-in)."""
     templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, name, {}, status_code=status_code)
+    return templates.TemplateResponse(request, name, dict(values or {}), status_code=status_code)
