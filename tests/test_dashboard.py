@@ -36,6 +36,11 @@ def actions(bot: RunningBot) -> list[str]:
     return [entry.action for entry in bot.rows(AuditEntry)]
 
 
+def listed(page: str) -> list[str]:
+    """The labels in the participants table, in its order."""
+    return re.findall(r'<th scope="row"><a href="/participants/([^"]+)">', page)
+
+
 async def test_without_web_base_url_the_dashboard_is_not_set_up(bot: RunningBot) -> None:
     bot.companion.desk = dataclasses.replace(bot.companion.desk, web_base_url=None)
     got = await bot.person(ADMIN).send("/dashboard")
@@ -174,12 +179,13 @@ async def test_the_pages_show_what_telegram_shows(bot: RunningBot) -> None:
         unknown = await web.get("/participants/nobody")
         csv_file = await web.get("/export/checkins.csv?since=2026-03-01")
         bad = await web.get("/export/checkins.csv?since=March")
-    labels = re.findall(r'<th scope="row"><a href="/participants/([^"]+)">', table.text)
-    assert labels == ["chart-7", "chart-12", "chart-3"]  # chart-7's Risk 10; none go last
+    assert listed(table.text) == [
+        "chart-7",
+        "chart-12",
+        "chart-3",
+    ]  # chart-7's Risk 10; none go last
     assert "<td>Graduated</td>" in table.text
-    assert re.findall(r'<th scope="row"><a href="/participants/([^"]+)">', graduated.text) == [
-        "chart-7"
-    ]
+    assert listed(graduated.text) == ["chart-7"]
     texts, zone = bot.companion.content.staff_texts("en"), bot.companion.desk.zone
     with Session(bot.engine) as session:
         ana = store.participant_by_label(session=session, label="chart-7")
@@ -205,6 +211,38 @@ async def test_the_pages_show_what_telegram_shows(bot: RunningBot) -> None:
     assert actions(bot) == [
         "sign_in", "list_participants", "list_participants", "view_participant", "export"
     ]  # fmt: skip
+
+
+async def test_the_table_filters_by_every_column(bot: RunningBot) -> None:
+    history(bot)  # chart-7: an open alert, quiet since March, a check-in due, BAM 3, 10, 12
+    asked = {
+        "alerts=1": ["chart-7"],
+        "quiet=30": ["chart-3", "chart-7"],  # chart-3 was never in touch; chart-12 is today
+        "due=7": ["chart-7"],
+        "use_min=3": ["chart-7"],
+        "use_min=4": [],
+        "risk_min=10": ["chart-7"],
+        "protective_max=11": [],
+        "protective_max=12&status=graduated": ["chart-7"],
+        "quiet=30&status=in_program": ["chart-3"],
+        "risk_min=ten": ["chart-12", "chart-3", "chart-7"],  # not a number: no filter
+        "use_min=²": ["chart-12", "chart-3", "chart-7"],
+    }
+    async with client(web_app(bot)) as web:
+        await sign_in(web, await dashboard_link(bot, ADMIN))
+        got = {query: (await web.get(f"/participants?{query}")).text for query in asked}
+        sorted_page = (await web.get("/participants?alerts=1&quiet=30&sort=use")).text
+    assert {query: listed(page) for query, page in got.items()} == asked
+    assert 'id="alerts" name="alerts" type="checkbox" value="1" checked' in got["alerts=1"]
+    assert 'name="quiet" type="number"' in got["quiet=30"] and 'value="30"' in got["quiet=30"]
+    # Sorting keeps the filters, and the sorted column says so to screen readers.
+    assert (
+        '<th scope="col" aria-sort="ascending"><a href="?status=all&amp;alerts=1&amp;quiet=30'
+        '&amp;sort=use&amp;order=desc">' in sorted_page
+    )
+    details = [e.detail for e in bot.rows(AuditEntry) if e.action == "list_participants"]
+    assert details[0] == "all on the dashboard, by alerts"
+    assert details[-1] == "all on the dashboard, by alerts quiet"
 
 
 async def test_a_link_asked_for_in_the_staff_group_comes_privately(bot: RunningBot) -> None:

@@ -111,6 +111,10 @@ async def test_staff_sign_in_review_and_close_an_alert(
     rows = page.locator("tbody tr")  # chart-7, chart-12, chart-3
     assert await rows.count() == 3
     assert await page.locator("#alert-count").inner_text() == "1"
+    await page.get_by_label("With open alerts").check()  # the filters, by their labels
+    await page.get_by_label("BAM Risk at least").fill("10")
+    await page.get_by_role("button", name="Show").click()
+    await expect(rows).to_have_count(1)
 
     await page.get_by_role("link", name="chart-7").click()
     await page.wait_for_url("**/participants/chart-7")

@@ -3,9 +3,10 @@ checks the same role and writes the same audit row; the templates only render.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -38,32 +39,104 @@ def _bam(row: OverviewRow, scale: str) -> int | None:
     return row.bam.get(scale) if row.bam else None
 
 
+Test = Callable[[OverviewRow], bool]
+ALERTS = "alerts"  # only those with open alerts
+
+
+def _quiet(days: int, now: datetime) -> Test:
+    """No contact for at least this many days, or never."""
+    return lambda row: row.last_contact is None or row.last_contact <= now - timedelta(days=days)
+
+
+def _due(days: int, now: datetime) -> Test:
+    """A check-in due within this many days."""
+    return lambda row: (
+        row.next_checkin is not None and row.next_checkin <= now + timedelta(days=days)
+    )
+
+
+def _scale(scale: str, *, least: bool) -> Callable[[int, datetime], Test]:
+    """The latest BAM score on this scale at least (or at most) the number."""
+
+    def make(number: int, now: datetime) -> Test:
+        def test(row: OverviewRow) -> bool:
+            score = _bam(row, scale)
+            return score is not None and (score >= number if least else score <= number)
+
+        return test
+
+    return make
+
+
+# Each filter given as a number, from the number and the time now to the test of a row.
+NUMBER_FILTERS: dict[str, Callable[[int, datetime], Test]] = {
+    "quiet": _quiet,
+    "due": _due,
+    "use_min": _scale("use", least=True),
+    "risk_min": _scale("risk", least=True),
+    "protective_max": _scale("protective", least=False),
+}
+
+
 def participants(visit: Visit) -> Response:
-    """Everyone, filtered by status and sorted by a column, as /participants lists them."""
+    """Everyone, filtered by status and the other columns and sorted by a column, as
+    /participants lists them."""
     query = visit.request.query_params
     status = query.get("status", ALL)
     wanted = ParticipantStatus(status) if status in set(ParticipantStatus) else None
     sort = query.get("sort", "label") if query.get("sort") in SORTS else "label"
     descending = query.get("order") == "desc"
+    kept, tests = _filters(query, visit.now)
     rows = review.overview(session=visit.session, now=visit.now, status=wanted)
+    rows = [row for row in rows if all(test(row) for test in tests)]
     key = SORTS[sort]
     known = sorted((r for r in rows if key(r) is not None), key=key, reverse=descending)
     shown = known + [r for r in rows if key(r) is None]  # rows without a value go last
-    visit.audit(AuditAction.LIST_PARTICIPANTS, detail=f"{wanted or ALL} on the dashboard")
+    detail = f"{wanted or ALL} on the dashboard" + (f", by {' '.join(kept)}" if kept else "")
+    visit.audit(AuditAction.LIST_PARTICIPANTS, detail=detail)
     zone = visit.desk.zone
+    current = {"status": wanted.value if wanted else ALL, **kept}
     return visit.render(
         "participants.html",
         {
             "rows": shown,
             "header": fill(visit.texts.participants.header, {"count": len(shown)}),
-            "status": wanted.value if wanted else ALL,
+            "status": current["status"],
+            "filters": kept,
             "statuses": [(s.value, name_of(visit.texts.statuses, s)) for s in ParticipantStatus],
             "sort": sort,
             "descending": descending,
+            "sort_links": _sort_links(current, sort, descending),
             "status_name": lambda s: name_of(visit.texts.statuses, s),
             "day": lambda when: day(when, zone),
         },
     )
+
+
+def _sort_links(current: Mapping[str, str], sort: str, descending: bool) -> dict[str, str]:
+    """Each column header's link, keeping the filters: sorted by that column, and a second
+    click on the sorted one turns the order round."""
+    links = {}
+    for column in SORTS:
+        order = "desc" if column == sort and not descending else "asc"
+        links[column] = "?" + urlencode({**current, "sort": column, "order": order})
+    return links
+
+
+def _filters(query: Mapping[str, str], now: datetime) -> tuple[dict[str, str], list[Test]]:
+    """The table's filters besides status: the ones asked for (to keep in the form and the
+    sort links) and a test for each. A number that is not one is left out."""
+    kept: dict[str, str] = {}
+    tests: list[Test] = []
+    if query.get(ALERTS) == "1":
+        kept[ALERTS] = "1"
+        tests.append(lambda row: row.open_alerts > 0)
+    for name, make in NUMBER_FILTERS.items():
+        value = query.get(name, "").strip()
+        if value.isascii() and value.isdigit() and len(value) <= 4:
+            kept[name] = value
+            tests.append(make(int(value), now))
+    return kept, tests
 
 
 def participant(visit: Visit) -> Response:
