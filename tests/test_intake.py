@@ -245,6 +245,9 @@ async def test_with_no_staff_withdrawal_risk_says_to_call_the_clinic(bot: Runnin
         "Monday to Friday, 8 am to 6 pm."
     )
     assert not any("let the staff" in s.text for s in kim.inbox())
+    await kim.tap("◀ Back")  # from the opioids question
+    got = await kim.tap("Yes")  # the same answer again: told again, flagged once
+    assert got[1].text.startswith(bot.texts().withdrawal)
     [flag] = bot.rows(Alert)  # stored all the same, for whoever looks at the timeline
     assert flag.kind == "withdrawal_risk"
 
