@@ -349,3 +349,39 @@ async def test_paperwork_ticks_stay_and_the_day_before_only_what_is_open(
     assert "Paperwork still missing:\nAll ready." in page
     [mydata] = await bot.person(300).send("/mydata")
     assert "• 2026-11-27: A photo ID\n" in mydata.text
+
+
+STICKER = {
+    "file_id": "s1", "file_unique_id": "u1", "width": 512, "height": 512, "is_animated": False,
+    "is_video": False, "type": "regular",
+}  # fmt: skip
+
+
+async def test_bad_input_in_intake_keeps_the_question_and_stores_nothing(bot: RunningBot) -> None:
+    with Session(bot.engine) as session:
+        made = create_invite(
+            session=session, label="chart-6", now=bot.clock.now, valid_for=timedelta(days=1),
+            stage=InviteStage.INTAKE,
+        )  # fmt: skip
+        session.commit()
+        code = made.code
+    texts, steps = bot.texts(), {s.id: s for s in intake_flow(bot).steps}
+    lee = bot.person(706)
+    await consent(lee, code)
+    await lee.tap("Next ▶")
+    got = await lee.send_media(sticker=STICKER)  # at a button question
+    assert got[0].text == texts.not_text and got[-1].text == steps["contact"].text
+    got = await lee.send("maybe")
+    assert got[-1].text == steps["contact"].text
+    got = await lee.tap_data("br|transport")  # a barrier button before the barriers step
+    assert got[0].text == texts.stale_button and got[-1].text == steps["contact"].text
+    await lee.tap("A phone call")
+    got = await lee.send_media(sticker=STICKER)  # at a typed question
+    assert got[-1].text == steps["help_with"].text
+    got = await lee.send("I want help. " * 400)
+    assert got[0].text.startswith(texts.too_long.split("{")[0])
+    assert got[-1].text == steps["help_with"].text
+    got = await lee.tap("◀ Back")
+    assert got[-1].text == steps["contact"].text
+    assert [a.question for a in bot.rows(Answer)] == ["contact"]
+    assert bot.rows(Tick) == [] and bot.rows(Alert) == []
