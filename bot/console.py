@@ -57,6 +57,10 @@ def deliver_due(companion: Companion, user_id: int, out: TextIO) -> list[Button]
     jobs = [outgoing for outgoing in ran if outgoing is not None]
     checkins = sweep.open_checkins(sweep.claim_checkins(BATCH, telegram_id=user_id))
     for outgoing in [*jobs, *checkins]:
+        if outgoing.telegram_id != user_id:  # an alert for staff: its text, not its buttons
+            for reply in outgoing.replies:
+                out.write(f"\n(to staff, chat {outgoing.telegram_id}) {reply.text}\n")
+            continue
         buttons = show(outgoing.replies, out)
     sweep.job_results([Delivered(o.ref, o.telegram_id, Delivery.SENT) for o in jobs])
     sweep.checkin_results([Delivered(o.ref, o.telegram_id, Delivery.SENT) for o in checkins])

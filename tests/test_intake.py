@@ -48,8 +48,8 @@ async def consent(person: Person, code: str) -> None:
 
 async def answer_intake(bot: RunningBot, sam: Person) -> None:
     """The whole intake as Sam answers it, with the lesson, a question and one barrier."""
-    texts = bot.texts()
-    assert sam.last.text.startswith("Before your first visit")
+    texts, clinic = bot.texts(), bot.companion.content.clinic
+    assert sam.last.text == intake_flow(bot).steps[0].text
     await sam.tap("Next ▶")
     await sam.tap("A text message")
     await sam.send("I want to stop drinking before I lose my job")
@@ -57,7 +57,7 @@ async def answer_intake(bot: RunningBot, sam: Person) -> None:
     await sam.tap("In the last 3 days")
     got = await sam.tap("Yes")  # benzos most days
     assert got[1].text == f"{texts.withdrawal}\n\n" + texts.withdrawal_staff.replace(
-        "{clinic_name}", "Riverside Recovery Center"
+        "{clinic_name}", clinic.name
     )
     await sam.tap("No")  # opioids
     await sam.tap("Yes, a program like this one")
@@ -81,9 +81,9 @@ async def answer_intake(bot: RunningBot, sam: Person) -> None:
     ]  # fmt: skip
     got = await sam.tap("Getting here")
     assert got[0].labels[0] == "✓ Getting here"  # the list itself, in place
-    assert got[1].text == (
-        "Here is how Riverside Recovery Center can help: Buses 12 and 40 stop at Mill Street, "
-        "one block away. Ask us for a free bus pass."
+    transport = next(b for b in clinic.barriers if b.id == "transport")
+    assert got[1].text == texts.barrier_help.replace("{clinic_name}", clinic.name).replace(
+        "{value}", transport.help["en"]
     )
     await sam.tap("The cost")
     await sam.tap("✓ The cost")  # changed their mind: off again
@@ -240,11 +240,16 @@ async def test_with_no_staff_withdrawal_risk_says_to_call_the_clinic(bot: Runnin
     await kim.tap("Skip")
     await kim.tap("Today")
     got = await kim.tap("Yes")  # benzos most days
-    assert got[1].text == (
-        f"{bot.texts().withdrawal}\n\nPlease call (555) 010-2400 and tell them. They are open "
-        "Monday to Friday, 8 am to 6 pm."
+    clinic = bot.companion.content.clinic
+    call = bot.texts().withdrawal_call.replace("{clinic_phone}", clinic.phone)
+    assert got[1].text == f"{bot.texts().withdrawal}\n\n" + call.replace(
+        "{clinic_hours}", clinic.hours["en"]
     )
-    assert not any("let the staff" in s.text for s in kim.inbox())
+    told_staff = bot.texts().withdrawal_staff.split("{")[0]
+    assert not any(told_staff in s.text for s in kim.inbox())
+    await kim.tap("◀ Back")  # from the opioids question
+    got = await kim.tap("Yes")  # the same answer again: told again, flagged once
+    assert got[1].text.startswith(bot.texts().withdrawal)
     [flag] = bot.rows(Alert)  # stored all the same, for whoever looks at the timeline
     assert flag.kind == "withdrawal_risk"
 
@@ -326,7 +331,10 @@ async def test_paperwork_ticks_stay_and_the_day_before_only_what_is_open(
 
     await bot.run_until(DAY_BEFORE)
     reminder = bot.person(300).last
-    assert reminder.text.startswith("Tomorrow is your first session at Riverside Recovery Center!")
+    head = bot.texts().paperwork_reminder.split("{value}")[0]
+    assert reminder.text.startswith(
+        head.replace("{clinic_name}", bot.companion.content.clinic.name)
+    )
     listed = [line for line in reminder.text.splitlines() if line.startswith("☐ ")]
     assert listed == [
         "☐ A list of the medicines you take",
@@ -341,3 +349,39 @@ async def test_paperwork_ticks_stay_and_the_day_before_only_what_is_open(
     assert "Paperwork still missing:\nAll ready." in page
     [mydata] = await bot.person(300).send("/mydata")
     assert "• 2026-11-27: A photo ID\n" in mydata.text
+
+
+STICKER = {
+    "file_id": "s1", "file_unique_id": "u1", "width": 512, "height": 512, "is_animated": False,
+    "is_video": False, "type": "regular",
+}  # fmt: skip
+
+
+async def test_bad_input_in_intake_keeps_the_question_and_stores_nothing(bot: RunningBot) -> None:
+    with Session(bot.engine) as session:
+        made = create_invite(
+            session=session, label="chart-6", now=bot.clock.now, valid_for=timedelta(days=1),
+            stage=InviteStage.INTAKE,
+        )  # fmt: skip
+        session.commit()
+        code = made.code
+    texts, steps = bot.texts(), {s.id: s for s in intake_flow(bot).steps}
+    lee = bot.person(706)
+    await consent(lee, code)
+    await lee.tap("Next ▶")
+    got = await lee.send_media(sticker=STICKER)  # at a button question
+    assert got[0].text == texts.not_text and got[-1].text == steps["contact"].text
+    got = await lee.send("maybe")
+    assert got[-1].text == steps["contact"].text
+    got = await lee.tap_data("br|transport")  # a barrier button before the barriers step
+    assert got[0].text == texts.stale_button and got[-1].text == steps["contact"].text
+    await lee.tap("A phone call")
+    got = await lee.send_media(sticker=STICKER)  # at a typed question
+    assert got[-1].text == steps["help_with"].text
+    got = await lee.send("I want help. " * 400)
+    assert got[0].text.startswith(texts.too_long.split("{")[0])
+    assert got[-1].text == steps["help_with"].text
+    got = await lee.tap("◀ Back")
+    assert got[-1].text == steps["contact"].text
+    assert [a.question for a in bot.rows(Answer)] == ["contact"]
+    assert bot.rows(Tick) == [] and bot.rows(Alert) == []

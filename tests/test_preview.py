@@ -6,12 +6,17 @@ import io
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
+
+from sqlmodel import Session, select
 
 from bot.config import Settings
 from bot.console import run_preview
 from bot.db import create_engine, migrate, session_factory
 from bot.engine.companion import build_companion
+from bot.models import InviteStage, Participant, utcnow
+from bot.participants import create_invite
 
 ROOT = Path(__file__).resolve().parent.parent
 # Consent (Next, Next, Next, agree), a name, eight cards, the quiz, time zone and time.
@@ -82,3 +87,32 @@ def test_preview_any_part_in_spanish(tmp_path: Path) -> None:
     assert result.stderr.startswith(
         "error: --start 'lesson:nope': no such flow or step; flows are:"
     )
+
+
+def test_preview_opens_an_intake_invite_typed_at_consent(settings: Settings) -> None:
+    """`/start CODE` in the preview links the invite as on Telegram, so its intake stage can be
+    walked; an alert for staff shows as such and does not take the person's button numbers."""
+    engine = create_engine(settings.database_url)
+    migrate(engine)
+    companion = build_companion(settings, session_factory(engine))
+    with Session(engine) as session:
+        invite = create_invite(
+            session=session, label="chart-1", now=utcnow(), valid_for=timedelta(days=1),
+            stage=InviteStage.INTAKE,
+        )  # fmt: skip
+        session.commit()
+        code = invite.code
+    intake = companion.content.language("en").flows["intake"].steps
+    # The invite typed at consent, consent, intake's first card, "here in this chat", two
+    # Skips, "today", and a yes to benzodiazepines most days, which flags staff; then Back.
+    walk = [f"/start {code}", "1", "2", "2", "1", "1", "3", "1", "1", "1", "1", "4", ""]
+    out = io.StringIO()
+    run_preview(companion, io.StringIO("\n".join(walk)), out, user_id=77)
+    screen = out.getvalue()
+    assert "already used" not in screen
+    assert intake[0].text in screen and intake[1].text in screen
+    assert f"(to staff, chat {settings.staff_chat_id}) chart-1: " in screen
+    assert screen.count(intake[5].text) == 3  # asked, answered, and asked again after Back
+    with Session(engine) as session:
+        [linked] = session.exec(select(Participant).where(Participant.telegram_id == 77)).all()
+        assert linked.label == "chart-1" and linked.step == "benzos"

@@ -292,7 +292,9 @@ class Companion:
         live = self._live
         with self._sessions() as session:
             participant = self._lock(session, telegram_id)
-            if participant.label is None:
+            # A preview label once past consent, so that `/start CODE` typed at consent can
+            # still link the person to an invite (its label and stage), as on Telegram.
+            if participant.label is None and (participant.consented_at or start is not None):
                 participant.label = PREVIEW_LABEL.format(telegram_id)
             if language:
                 participant.language = language

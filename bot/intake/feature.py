@@ -57,7 +57,13 @@ def withdrawal(nav: Navigator, flow: Flow, option: Option) -> list[Reply]:
     """An answer that suggests withdrawal risk: "tell the clinic before you stop suddenly", a
     flag for staff, and only what is true about who will know."""
     ctx = nav.ctx
-    ctx.alert(AlertKind.WITHDRAWAL_RISK, f"{flow.id}:{ctx.participant.step or ''}")
+    where = f"{flow.id}:{ctx.participant.step or ''}"
+    flagged = alerts.is_open(
+        session=ctx.session, participant_id=ctx.participant_id, kind=AlertKind.WITHDRAWAL_RISK,
+        context=where,
+    )  # fmt: skip
+    if not flagged:  # Back and the same answer again: the flag staff have already
+        ctx.alert(AlertKind.WITHDRAWAL_RISK, where)
     told = "withdrawal_staff" if ctx.staff_reachable() else "withdrawal_call"
     return [Reply(f"{ctx.text_of('withdrawal')}\n\n{ctx.text_of(told)}")]
 
