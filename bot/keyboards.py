@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlmodel import Session
 
 from bot.models import Participant
 
@@ -26,28 +27,51 @@ class Swap:
     answered: bool = False
 
 
+_TABLE: sa.Table = Participant.__table__  # type: ignore[attr-defined]
+# Only the columns a swap needs, locked (FOR UPDATE on PostgreSQL) in id order, as the sweep
+# locks participants; and one UPDATE for all of them.
+_LOCK = (
+    sa.select(_TABLE.c.id, _TABLE.c.telegram_id, _TABLE.c.keyboards)
+    .where(_TABLE.c.telegram_id.in_(sa.bindparam("telegram_ids", expanding=True)))
+    .order_by(_TABLE.c.id)
+    .with_for_update()
+)
+_WRITE = (
+    sa.update(_TABLE)
+    .where(_TABLE.c.id == sa.bindparam("row"))
+    .values(keyboards=sa.bindparam("live"), unsent=sa.bindparam("behind"))
+)
+_WRITE_LIVE = (
+    sa.update(_TABLE)
+    .where(_TABLE.c.id == sa.bindparam("row"))
+    .values(keyboards=sa.bindparam("live"))
+)
+
+
 def swap_all(*, session: Session, swaps: Sequence[Swap]) -> list[list[int]]:
-    """Record several swaps, the participants locked in one statement (in id order, as the
-    sweep locks them); for each, the messages whose buttons should come off."""
-    wanted = {swap.telegram_id for swap in swaps}
-    found = session.exec(
-        select(Participant)
-        .where(col(Participant.telegram_id).in_(wanted))
-        .order_by(col(Participant.id))
-        .with_for_update()
-    ).all()
-    people = {person.telegram_id: person for person in found}
+    """Record several swaps in one statement each to lock and to write (no participant object
+    is loaded); for each, the messages whose buttons should come off."""
+    connection = session.connection()
+    wanted = sorted({swap.telegram_id for swap in swaps})
+    found = connection.execute(_LOCK, {"telegram_ids": wanted}).all()
+    rows = {telegram_id: [row_id, kept] for row_id, telegram_id, kept in found}
+    answered: set[int] = set()
     strips: list[list[int]] = []
     for swap in swaps:
-        person = people.get(swap.telegram_id)
-        if person is None:  # staff, or someone not yet known: nothing is tracked
+        row = rows.get(swap.telegram_id)
+        if row is None:  # staff, or someone not yet known: nothing is tracked
             strips.append([])
             continue
-        strips.append(
-            swap_on(person, shown=swap.shown, done=swap.done, stale=swap.stale,
-                    answered=swap.answered)
-        )  # fmt: skip
-        session.add(person)
+        row[1], strip = _swapped(row[1], swap.shown, swap.done, swap.stale)
+        strips.append(strip)
+        if swap.answered:
+            answered.add(swap.telegram_id)
+    told = [{"row": r[0], "live": r[1], "behind": False} for t, r in rows.items() if t in answered]
+    untold = [{"row": r[0], "live": r[1]} for t, r in rows.items() if t not in answered]
+    if told:
+        connection.execute(_WRITE, told)
+    if untold:
+        connection.execute(_WRITE_LIVE, untold)
     return strips
 
 
@@ -60,13 +84,20 @@ def swap_on(
     answered: bool = False,
 ) -> list[int]:
     """A Swap on a participant row this transaction has locked already."""
-    live = [int(i) for i in (person.keyboards or "").split(SEP) if i.isdigit()]
+    person.keyboards, strip = _swapped(person.keyboards, shown, done, stale)
+    if answered:
+        person.unsent = False
+    return strip
+
+
+def _swapped(
+    kept: str | None, shown: Sequence[int], done: Sequence[int], stale: int | None
+) -> tuple[str | None, list[int]]:
+    """The live messages after a swap, as stored, and the messages to take the buttons off."""
+    live = [int(i) for i in (kept or "").split(SEP) if i.isdigit()]
     done = [*done, *([stale] if stale is not None and stale not in live else [])]
     if shown:
         strip, keep = [i for i in (*live, *done) if i not in shown], list(shown)
     else:
         strip, keep = list(done), [i for i in live if i not in done]
-    person.keyboards = SEP.join(map(str, keep[-KEPT:])) or None
-    if answered:
-        person.unsent = False
-    return list(dict.fromkeys(strip))
+    return SEP.join(map(str, keep[-KEPT:])) or None, list(dict.fromkeys(strip))

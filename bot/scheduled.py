@@ -35,20 +35,26 @@ def schedule(
     return job
 
 
+_TABLE: sa.Table = ScheduledMessage.__table__  # type: ignore[attr-defined]
+_CANCEL = (  # built once: every turn runs it
+    sa.update(_TABLE)
+    .where(
+        _TABLE.c.participant_id == sa.bindparam("participant"),
+        _TABLE.c.kind.in_(sa.bindparam("kinds", expanding=True)),
+        _TABLE.c.status == JobStatus.SCHEDULED,
+    )
+    .values(
+        status=JobStatus.CANCELLED, finished_at=sa.bindparam("now", type_=_TABLE.c.finished_at.type)
+    )
+)
+
+
 def cancel(*, session: Session, participant_id: int, kinds: Collection[str], now: datetime) -> None:
     """Cancel this participant's waiting messages of these kinds."""
-    if not kinds:
-        return
-    session.execute(
-        sa.update(ScheduledMessage)
-        .where(
-            col(ScheduledMessage.participant_id) == participant_id,
-            col(ScheduledMessage.kind).in_(kinds),
-            col(ScheduledMessage.status) == JobStatus.SCHEDULED,
+    if kinds:
+        session.connection().execute(
+            _CANCEL, {"participant": participant_id, "kinds": list(kinds), "now": now}
         )
-        .values(status=JobStatus.CANCELLED, finished_at=now),
-        execution_options={"synchronize_session": False},
-    )
 
 
 def waiting(*, session: Session, participant_id: int, kind: str) -> ScheduledMessage | None:

@@ -189,7 +189,9 @@ class Companion:
                         type(error).__name__)  # fmt: skip
 
     def _handle(self, telegram_id: int, incoming: Incoming) -> Handled:
-        if self.desk.claims(incoming):
+        # A participant's typed text is asked about below, in the turn's own transaction.
+        private_text = incoming.kind is Kind.TEXT and not incoming.in_group
+        if not private_text and self.desk.claims(incoming):
             staff = self.desk.handle(telegram_id, incoming)
             if staff is not None:
                 return Handled(staff)
@@ -198,28 +200,42 @@ class Companion:
             unknown = live.content.language(incoming.language_code).messages.texts.unknown_command
             return Handled([Reply(unknown)] if incoming.kind is Kind.COMMAND else [])
         with self._sessions() as session:
-            participant = self._lock(session, telegram_id)
-            last = participant.last_update_id
-            if incoming.update_id is not None:
-                if last is not None and last - REPEAT_WINDOW < incoming.update_id <= last:
-                    # Telegram delivered this update again; it was answered.
-                    log.info("update %s dropped: participant %s already had update %s",
-                             incoming.update_id, participant.id, last)  # fmt: skip
-                    if not participant.unsent:
-                        return Handled([])
-                    # The answer may never have gone out (a crash after the commit).
-                    ctx = self._context(live, session, participant, incoming.language_code)
-                    replies = Turn(self._registry, ctx).nav.current()
-                    session.commit()
-                    return Handled(replies)
-                participant.last_update_id = incoming.update_id
-            participant.last_seen_at = self._clock()
+            # Typed text may be a staff member's note resolving an alert: asked in the turn's
+            # own transaction, so a participant's text costs no other.
+            if not private_text or not staff_store.noting(session=session, telegram_id=telegram_id):
+                return self._turn(live, session, telegram_id, incoming)
+        staff = self.desk.handle(telegram_id, incoming)
+        if staff is not None:
+            return Handled(staff)
+        with self._sessions() as session:  # the note was taken meanwhile elsewhere
+            return self._turn(live, session, telegram_id, incoming)
+
+    def _turn(self, live: _Live, session: Session, telegram_id: int, incoming: Incoming) -> Handled:
+        """A participant's turn, committed with their position."""
+        participant = self._lock(session, telegram_id)
+        last = participant.last_update_id
+        update = incoming.update_id
+        if update is not None and last is not None and last - REPEAT_WINDOW < update <= last:
+            # Telegram delivered this update again; it was answered.
+            log.info("update %s dropped: participant %s already had update %s",
+                     update, participant.id, last)  # fmt: skip
+            if not participant.unsent:
+                return Handled([])
+            # The answer may never have gone out (a crash after the commit).
             ctx = self._context(live, session, participant, incoming.language_code)
-            replies = Turn(self._registry, ctx).run(incoming)
-            session.add(participant)
+            replies = Turn(self._registry, ctx).nav.current()
             session.commit()
-            self._languages.put(telegram_id, ctx.lang.code)
-            return Handled(replies, ctx.alerted)
+            return Handled(replies)
+        ctx = self._context(live, session, participant, incoming.language_code)
+        replies = Turn(self._registry, ctx).run(incoming)
+        if participant.erased_at is None:  # written with the turn's changes, at once
+            if incoming.update_id is not None:
+                participant.last_update_id = incoming.update_id
+            participant.last_seen_at = ctx.now
+        session.add(participant)
+        session.commit()
+        self._languages.put(telegram_id, ctx.lang.code)
+        return Handled(replies, ctx.alerted)
 
     def tidy(self, swaps: Sequence[keyboards.Swap]) -> list[list[int]]:
         """After sending: remember which messages carry live buttons now, for several chats

@@ -31,11 +31,19 @@ class Turn:
         self.behind = ctx.participant.unsent
 
     def run(self, incoming: Incoming) -> list[Reply]:
+        ctx = self.ctx
+        ctx.cancel(*self.registry.cancel_on_reply)
+        if ctx.participant.unreachable_at is not None:
+            ctx.participant.unreachable_at = None
+        replies = self.answer(incoming)
+        # Set last, so that no query of the turn writes the participant row before its end;
+        # a participant whose data the turn erased keeps nothing.
+        if ctx.participant.erased_at is None:
+            ctx.participant.unsent = True  # until the channel says this turn's answer went out
+        return replies
+
+    def answer(self, incoming: Incoming) -> list[Reply]:
         ctx, kind, value = self.ctx, incoming.kind, incoming.value
-        ctx.participant.unsent = True  # until the channel says this turn's answer went out
-        with ctx.session.no_autoflush:  # the participant row is written once, at the end
-            ctx.cancel(*self.registry.cancel_on_reply)
-        ctx.participant.unreachable_at = None
         if incoming.answered:  # the crisis lines went out before the turn
             if incoming.crisis:
                 pending, p = self.nav.pending(), ctx.participant  # an open check-in names itself

@@ -56,6 +56,18 @@ def member(*, session: Session, telegram_id: int) -> StaffMember | None:
     return session.exec(select(StaffMember).where(StaffMember.telegram_id == telegram_id)).first()
 
 
+_STAFF: sa.Table = StaffMember.__table__  # type: ignore[attr-defined]
+_NOTING = sa.select(_STAFF.c.resolving_alert_id).where(
+    _STAFF.c.telegram_id == sa.bindparam("telegram_id")
+)
+
+
+def noting(*, session: Session, telegram_id: int) -> bool:
+    """Is this Telegram user a staff member whose next text is a note resolving an alert?"""
+    found = session.connection().execute(_NOTING, {"telegram_id": telegram_id}).first()
+    return found is not None and found[0] is not None
+
+
 def role_of(*, session: Session, telegram_id: int) -> StaffRole | None:
     """The staff role of this Telegram user, or None for everyone else."""
     found = member(session=session, telegram_id=telegram_id)

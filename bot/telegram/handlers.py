@@ -93,27 +93,41 @@ class Front:
         tapped: int | None,
     ) -> str | None:  # fmt: skip
         """Send a turn's answer in a private chat so that only the newest message has live
-        buttons: a card moving on replaces the tapped message, finished ones lose theirs."""
+        buttons: a card moving on replaces the tapped message, finished ones lose theirs.
+
+        An answered question shows its answer in place while what follows is sent, so a tap
+        on a question costs one round trip to Telegram, not two. Older messages lose their
+        buttons only once the new ones are out: should sending fail, the old ones still work."""
         done, notice, sent = [tapped] if tapped is not None else [], None, False
         bare: list[int] = []  # the tapped message, edited to show a reply without buttons
+        side: list[asyncio.Future[None]] = []  # answers shown in place meanwhile
         try:
-            for reply in replies:
+            for index, reply in enumerate(replies):
                 if reply.notice:
                     notice = reply.text
-                elif (
-                    reply.replace and done and not bare and done[0] not in shown
-                    and await edit(context, chat_id, done[0], reply)
-                ):  # fmt: skip
-                    # The tapped message shows the reply now, its buttons with it.
-                    if reply.buttons:
-                        shown += done
-                    else:
+                elif reply.replace and done and not bare and done[0] not in shown:
+                    if not reply.buttons and index < len(replies) - 1:
+                        # An answer shown in place needs no wait; should Telegram not edit
+                        # it, the question just loses its buttons.
+                        echo = self._in_place(context, chat_id, done[0], reply, bare)
+                        side.append(asyncio.ensure_future(echo))
                         bare += done
+                        await asyncio.sleep(0)  # it leaves first, so it usually lands first
+                    elif await edit(context, chat_id, done[0], reply):
+                        # The tapped message shows the reply now, its buttons with it.
+                        if reply.buttons:
+                            shown += done
+                        else:
+                            bare += done
+                    else:
+                        message = await send(context, chat_id, reply)
+                        shown += [message.message_id] if reply.buttons else []
                 else:
                     message = await send(context, chat_id, reply)
                     shown += [message.message_id] if reply.buttons else []
             sent = True
         finally:
+            await asyncio.gather(*side)
             # A tap on an earlier message: done, unless it is the card showing where we are.
             stale = tapped if notice is not None else None
             done = [] if notice is not None else done
@@ -121,6 +135,14 @@ class Front:
             await strip(context, chat_id, [i for i in gone if i not in bare])
         # A second tap on a card that has already moved on needs no word.
         return notice if tapped in gone else None
+
+    @staticmethod
+    async def _in_place(
+        context: Context, chat_id: int, message_id: int, reply: Reply, bare: list[int]
+    ) -> None:
+        """Show the reply in place of the message; if that fails, it is not bare after all."""
+        if not await edit(context, chat_id, message_id, reply):
+            bare.remove(message_id)  # so it is stripped with the others
 
     async def _to_group(
         self, context: Context, group: int, user: User, replies: Sequence[Reply]
