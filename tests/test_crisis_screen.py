@@ -103,7 +103,8 @@ def test_a_long_message_is_screened_whole(screen: CrisisScreen) -> None:
 def test_the_word_lists_alone_catch_most_crises(sources: list[CrisisWords]) -> None:
     """Patterns are tuned on this set; the rules over word lists are not phrase-shaped, so what
     they catch here without any pattern says how well they carry to new messages."""
-    rules_alone = CrisisScreen(s.model_copy(update={"overdose": (), "crisis": ()}) for s in sources)
+    no_patterns = {"overdose": (), "mixing": (), "crisis": ()}
+    rules_alone = CrisisScreen(s.model_copy(update=no_patterns) for s in sources)
     rows = labelled()
     dangers = [text for _, text, expected in rows if expected is not None]
     everyday = [text for _, text, expected in rows if expected is None]
