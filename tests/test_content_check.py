@@ -193,6 +193,20 @@ def test_missing_translations(tmp_path: Path) -> None:
     ]
 
 
+def test_a_step_that_names_substances_does_so_in_every_language(tmp_path: Path) -> None:
+    """The crisis screen reads the flag of the person's own language: both must agree."""
+    flagged = "  - id: substances\n    kind: ask\n    names_substances: true\n"
+    unflagged = f"  - id: substances {MARK}\n    kind: ask\n"
+    content = broken_copy(tmp_path, "es/flows/intake.yaml", flagged, unflagged, spanish=True)
+    with pytest.raises(ContentError) as caught:
+        load_content(content, NEEDS)
+    line = marked_line(content, "es/flows/intake.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        f"content/es/flows/intake.yaml:{line}: step 'substances' should have the same kind, "
+        "links, number of options and names_substances as in content/en/flows/intake.yaml"
+    ]
+
+
 def test_question_renamed_while_answers_use_it() -> None:
     content = load_content(ROOT / "content", NEEDS)
     file, line = content.languages["en"].sources["orientation"]

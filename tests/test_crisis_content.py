@@ -25,6 +25,8 @@ CASES = [
     ("  - carbon monoxide\n", f"  - 🌧 {MARK}\n",
      "crisis pattern '🌧': '🌧' has no letters or digits (an emoji counts once it is under "
      "spellings)"),
+    ("mixing:\n", f"mixing:\n  - bars/ ... wine {MARK}\n",
+     "mixing pattern 'bars/ ... wine': a '/' needs a word on each side"),
     ("  gonna: going to\n", f"  gonna go: going to {MARK}\n",
      "the spelling 'gonna go' should be a single word (what people type)"),
     ("  - dying to\n", f"  - dying to\n  - CARBON MONOXIDE {MARK}\n",

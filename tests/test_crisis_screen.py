@@ -103,7 +103,8 @@ def test_a_long_message_is_screened_whole(screen: CrisisScreen) -> None:
 def test_the_word_lists_alone_catch_most_crises(sources: list[CrisisWords]) -> None:
     """Patterns are tuned on this set; the rules over word lists are not phrase-shaped, so what
     they catch here without any pattern says how well they carry to new messages."""
-    rules_alone = CrisisScreen(s.model_copy(update={"overdose": (), "crisis": ()}) for s in sources)
+    no_patterns = {"overdose": (), "mixing": (), "crisis": ()}
+    rules_alone = CrisisScreen(s.model_copy(update=no_patterns) for s in sources)
     rows = labelled()
     dangers = [text for _, text, expected in rows if expected is not None]
     everyday = [text for _, text, expected in rows if expected is None]
@@ -163,3 +164,37 @@ def test_a_rule_wants_a_word_of_each_list_close_enough(
 )
 def test_new_ways_of_saying_it(screen: CrisisScreen, text: str, expected: Danger | None) -> None:
     assert screen.assess(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # What people use, as they would answer "which drugs or alcohol have you used?"
+        ("beer and xanax", None),
+        ("alcohol, klonopin", None),
+        ("wine and sleeping pills", None),
+        ("vodka, weed, bars", None),
+        ("cerveza y clonazepam", None),
+        ("alcohol y pastillas para dormir", None),
+        # Everything but two substances named together still counts there
+        ("I took a whole bottle of xanax", Danger.OVERDOSE),
+        ("took 20 bars and drank a fifth", Danger.OVERDOSE),
+        ("he mixed xanax and vodka and now he won't wake up", Danger.OVERDOSE),
+        ("me tomé todas las pastillas con cerveza", Danger.OVERDOSE),
+        ("I want to die", Danger.CRISIS),
+        ("beer and xanax, and I want to die", Danger.CRISIS),
+    ],
+)
+def test_at_a_step_that_asks_what_they_use_naming_two_is_an_answer(
+    screen: CrisisScreen, text: str, expected: Danger | None
+) -> None:
+    """Only the `mixing:` patterns are skipped there; in any other chat the same list is an
+    overdose risk (the labelled set says so)."""
+    assert screen.assess(text, names_substances=True) is expected
+    if expected is None:
+        assert screen.assess(text) is Danger.OVERDOSE
+
+
+def test_sleeping_alone_is_not_a_drug(screen: CrisisScreen) -> None:
+    assert screen.assess("My drinking, and sleeping better") is None
+    assert screen.assess("wine and sleeping pills") is Danger.OVERDOSE

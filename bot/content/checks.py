@@ -116,7 +116,7 @@ def check_crisis(crisis: CrisisWords, file: YamlFile) -> Iterator[Problem]:
             )  # fmt: skip
     spellings = normal_spellings(crisis.spellings)
     seen: dict[str, str] = {}
-    for kind in ("overdose", "crisis", "not_crisis", "use"):
+    for kind in ("overdose", "mixing", "crisis", "not_crisis", "use"):
         patterns: tuple[str, ...] = getattr(crisis, kind)
         for index, pattern in enumerate(patterns):
             try:
@@ -262,14 +262,14 @@ def check_translation(
             continue
         mine = (step.kind, step.ask, step.next, step.skip, len(step.options), step.high,
                 step.high_goto, step.repeat_at, step.wait_minutes, step.progress,
-                step.screener)  # fmt: skip
+                step.screener, step.names_substances)  # fmt: skip
         theirs_s = (other.kind, other.ask, other.next, other.skip, len(other.options), other.high,
                     other.high_goto, other.repeat_at, other.wait_minutes,
-                    other.progress, other.screener)  # fmt: skip
+                    other.progress, other.screener, other.names_substances)  # fmt: skip
         if mine != theirs_s:
             yield file.problem(
-                f"step '{step.id}' should have the same kind, links and number of options "
-                f"as in {original_file.name}",
+                f"step '{step.id}' should have the same kind, links, number of options and "
+                f"names_substances as in {original_file.name}",
                 "steps",
                 index,
             )

@@ -63,6 +63,9 @@ class Step(Strict):
     progress: bool = False
     # A question of a screener (AUDIT-C, the NIDA single question): its options carry scores.
     screener: Screener | None = None
+    # Answers here name substances ("beer and xanax"): the crisis screen skips its `mixing:`
+    # list for them, and only that one.
+    names_substances: bool = False
     # A scale (0 to 10) answer of `high` or more goes to `high_goto` instead of the next step;
     # so does the `repeat_at`-th rating of this step within a day, whatever its value.
     high: int | None = Field(default=None, ge=0, le=10)
@@ -332,6 +335,9 @@ class CrisisWords(Strict):
     spellings: dict[str, str] = Field(default_factory=dict)
     # Overdose and someone not breathing: the reply leads with 911.
     overdose: tuple[str, ...] = Field(min_length=1)
+    # Two substances named together ("beer and xanax"): overdose, except at a step whose
+    # answers name substances (`names_substances: true`).
+    mixing: tuple[str, ...] = ()
     crisis: tuple[str, ...] = Field(min_length=1)
     # Everyday idioms that must not count ("dying to see my kids").
     not_crisis: tuple[str, ...] = ()

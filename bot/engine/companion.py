@@ -25,7 +25,7 @@ from bot.db import SessionFactory
 from bot.engine import callbacks as cb
 from bot.engine.context import TurnContext
 from bot.engine.registry import Registry
-from bot.engine.steps import carry_on_row, fill, values_for
+from bot.engine.steps import carry_on_row, fill, names_substances, values_for
 from bot.engine.sweep import Sweep
 from bot.engine.turn import Turn
 from bot.engine.types import Handled, Incoming, Kind, Reply
@@ -108,6 +108,7 @@ class Companion:
         self._content_dir = content_dir
         self._languages = _Kept[str]()  # Telegram id -> language, for the crisis lines
         self._first_aid = _Kept[int]()  # Telegram id -> the last update given the crisis lines
+        self._naming = _Kept[bool]()  # Telegram id -> their step asks what they use (see screen)
         self._late: list[_LateAlert] = []
         self.desk = Desk(
             sessions=sessions, content=lambda: self._live.content, clock=clock,
@@ -126,12 +127,21 @@ class Companion:
     def screen(self, telegram_id: int, incoming: Incoming) -> tuple[Incoming, list[Reply]]:
         """Crisis first, before anything touches the database: crisis language anywhere, and
         /crisis, get the crisis lines from the content alone. The input comes back marked so
-        that its turn only records the flag."""
+        that its turn only records the flag.
+
+        At a step that asks what the person uses, two substances named together are an
+        answer: this process remembers that from their last turn, and without it (another
+        worker, a restart) every pattern counts."""
         if incoming.in_group:
             return incoming, []
         live = self._live
         typed = incoming.rest if incoming.kind is Kind.COMMAND else incoming.value
-        danger = live.screen.assess(typed) if incoming.kind in SCREENED else None
+        naming = self._naming.get(telegram_id, False)
+        danger = (
+            live.screen.assess(typed, names_substances=naming)
+            if incoming.kind in SCREENED
+            else None
+        )
         asked = (incoming.kind is Kind.COMMAND and incoming.value == CRISIS) or (
             incoming.kind is Kind.BUTTON and incoming.value == CRISIS_BUTTON
         )
@@ -235,6 +245,7 @@ class Companion:
         session.add(participant)
         session.commit()
         self._languages.put(telegram_id, ctx.lang.code)
+        self._naming.put(telegram_id, names_substances(ctx.lang, participant))
         return Handled(replies, ctx.alerted)
 
     def tidy(self, swaps: Sequence[keyboards.Swap]) -> list[list[int]]:

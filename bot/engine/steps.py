@@ -143,3 +143,10 @@ def render(
     if flow.can_pause:
         rows.append((Button(labels.later, data(cb.LATER)),))
     return Reply(fill(step.text, values), tuple(rows))
+
+
+def names_substances(language: Language, participant: Participant) -> bool:
+    """Whether the participant's current step asks which substances they use."""
+    flow = language.flows.get(participant.flow or "")
+    step = find_step(flow, participant.step) if flow else None
+    return step is not None and step.names_substances

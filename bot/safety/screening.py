@@ -31,6 +31,7 @@ class _Language:
     spellings: dict[str, str]
     everyday: re.Pattern[str]
     overdose: re.Pattern[str]
+    mixing: re.Pattern[str]
     crisis: re.Pattern[str]
     overdose_rules: Rules
     crisis_rules: Rules
@@ -42,14 +43,16 @@ class _Language:
             spellings,
             compile_patterns(everyday, spellings),
             compile_patterns(source.overdose, spellings),
+            compile_patterns(source.mixing, spellings),
             compile_patterns(source.crisis, spellings),
             Rules(source.words, source.together.get("overdose", ()), spellings),
             Rules(source.words, source.together.get("crisis", ()), spellings),
         )
 
-    def assess(self, found: list[str]) -> Danger | None:
+    def assess(self, found: list[str], *, names_substances: bool) -> Danger | None:
         text = self.everyday.sub(BLOCK, spell(found, self.spellings))
-        if self.overdose.search(text) or self.overdose_rules.fire(text):
+        mixing = not names_substances and self.mixing.search(text)
+        if mixing or self.overdose.search(text) or self.overdose_rules.fire(text):
             return Danger.OVERDOSE
         if self.crisis.search(text) or self.crisis_rules.fire(text):
             return Danger.CRISIS
@@ -67,11 +70,14 @@ class CrisisScreen:
         everyday = [idiom for source in sources for idiom in source.not_crisis]
         self._languages = [_Language.of(source, everyday) for source in sources]
 
-    def assess(self, text: str) -> Danger | None:
+    def assess(self, text: str, *, names_substances: bool = False) -> Danger | None:
         """OVERDOSE when the text speaks of an overdose or someone not breathing, CRISIS for
-        any other crisis words, None for everyday talk."""
+        any other crisis words, None for everyday talk. `names_substances`: the text answers
+        a question about what the person uses, so two substances named together (the
+        `mixing` patterns) are an answer, not an emergency; every other pattern still counts."""
         found = words(text)
-        dangers = {language.assess(found) for language in self._languages}
+        dangers = {language.assess(found, names_substances=names_substances)
+                   for language in self._languages}  # fmt: skip
         if Danger.OVERDOSE in dangers:
             return Danger.OVERDOSE
         return Danger.CRISIS if Danger.CRISIS in dangers else None
