@@ -4,6 +4,7 @@ taking buttons off."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -13,26 +14,42 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.engine.sweep import Strips
-from bot.engine.types import Reply
+from bot.engine.types import Button, Reply
 from bot.telegram.limiter import URGENT
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 CAPTION_LIMIT = 1024  # Telegram's limit for a photo's caption
 TEXT_LIMIT = 4096  # Telegram's limit for a message's text
+KEYBOARDS_KEPT = 1024  # keyboards kept ready to send
 NOT_MODIFIED = "message is not modified"  # an edit that changes nothing: it is there already
+
+
+class _Keyboard(InlineKeyboardMarkup):
+    """An inline keyboard turned into the Bot API's JSON once, not at every message: the same
+    rows (a 0 to 10 scale, the menu) go out again and again."""
+
+    __slots__ = ("_json",)
+
+    def __init__(self, rows: Sequence[Sequence[InlineKeyboardButton]]) -> None:
+        super().__init__(rows)
+        with self._unfrozen():
+            self._json = super().to_dict()
+
+    def to_dict(self, recursive: bool = True) -> dict[str, Any]:
+        return dict(self._json)
+
+
+@functools.lru_cache(maxsize=KEYBOARDS_KEPT)
+def _keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
+    return _Keyboard(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in rows]
+    )
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     """Rows of buttons as an inline keyboard."""
-    if not reply.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-            for row in reply.buttons
-        ]
-    )
+    return _keyboard(reply.buttons) if reply.buttons else None
 
 
 def markup(reply: Reply) -> InlineKeyboardMarkup | ForceReply | None:
