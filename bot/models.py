@@ -61,6 +61,7 @@ class Participant(SQLModel, table=True):
     step: str | None = Field(default=None, max_length=64)
     trail: str | None = Field(default=None, max_length=512, description="steps Back returns to")
     last_update_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    recent_updates: str | None = Field(default=None, max_length=256, description="repeats.py")
     consented_at: datetime | None = _when()
     oriented_at: datetime | None = _when()
     stopped_at: datetime | None = _when()

@@ -116,3 +116,24 @@ def test_moments_in_old_columns_become_scheduled_messages(settings: Settings) ->
     ]
     assert [kind for kind, *_ in rows].count("graduation") == 1  # not congratulated yet
     assert {status for *_, status in rows} == {"scheduled"}
+
+
+def test_the_last_update_answered_is_remembered_as_answered(settings: Settings) -> None:
+    """Migration 0016 starts each participant's remembered updates with the last one answered."""
+    engine = create_engine(settings.database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0015")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO participant (id, telegram_id, created_at, last_update_id) "
+            "VALUES (1, 10, ?, 77), (2, 11, ?, NULL)",
+            (datetime(2026, 12, 1), datetime(2026, 12, 1)),
+        )
+    migrate(engine)
+    with Session(engine) as session:
+        stored = {p.telegram_id: p.recent_updates for p in session.exec(select(Participant))}
+    engine.dispose()
+    assert stored == {10: "77", 11: None}

@@ -23,6 +23,7 @@ from bot.content.checks import MAX_TEXT
 from bot.content.loader import CONSENT, ORIENTATION, Content, ContentError, load_content
 from bot.db import SessionFactory
 from bot.engine import callbacks as cb
+from bot.engine import repeats
 from bot.engine.context import TurnContext
 from bot.engine.registry import Registry
 from bot.engine.steps import carry_on_row, fill, names_substances, values_for
@@ -45,9 +46,6 @@ CRISIS = "crisis"  # the command, and the main menu's item, that ask for the cri
 CRISIS_BUTTON = cb.encode(cb.MENU, CRISIS)
 SCREENED = (Kind.TEXT, Kind.EDITED, Kind.MEDIA, Kind.COMMAND)  # what may hold crisis language
 PEOPLE_KEPT = 100_000  # people the crisis screen remembers things about
-# Telegram sends an unconfirmed update again with its id; ids this far below the last one seen
-# are new (ids restart at random after a week without updates).
-REPEAT_WINDOW = 100_000
 LATE = "recorded late: storage was down"  # where a crisis flag came from, when stored late
 
 
@@ -223,12 +221,11 @@ class Companion:
     def _turn(self, live: _Live, session: Session, telegram_id: int, incoming: Incoming) -> Handled:
         """A participant's turn, committed with their position."""
         participant = self._lock(session, telegram_id)
-        last = participant.last_update_id
-        update = incoming.update_id
-        if update is not None and last is not None and last - REPEAT_WINDOW < update <= last:
+        last, update = participant.last_update_id, incoming.update_id
+        seen = repeats.remembered(participant.recent_updates)
+        if update is not None and repeats.is_repeat(update, last, seen):
             # Telegram delivered this update again; it was answered.
-            log.info("update %s dropped: participant %s already had update %s",
-                     update, participant.id, last)  # fmt: skip
+            log.info("update %s dropped: participant %s already had it", update, participant.id)
             if not participant.unsent:
                 return Handled([])
             # The answer may never have gone out (a crash after the commit).
@@ -239,8 +236,10 @@ class Companion:
         ctx = self._context(live, session, participant, incoming.language_code)
         replies = Turn(self._registry, ctx).run(incoming)
         if participant.erased_at is None:  # written with the turn's changes, at once
-            if incoming.update_id is not None:
-                participant.last_update_id = incoming.update_id
+            if update is not None:
+                participant.last_update_id, participant.recent_updates = repeats.after(
+                    update, last, seen
+                )
             participant.last_seen_at = ctx.now
         session.add(participant)
         session.commit()
