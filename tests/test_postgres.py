@@ -29,7 +29,7 @@ async def test_two_processes_on_postgres(start_bot: BotFactory) -> None:
     assert "Your privacy" in got[0].text
     await two.person().tap_data("s|consent|privacy|n")
     got = await one.person().tap_data("s|consent|decide|0")
-    assert got[1].text == "Thank you! Let's get started."
+    assert "Thank you! Let's get started." in [s.text for s in got]
     got = await two.person().tap_data("s|consent|decide|0")  # the other process's stale copy
     assert got == [] and two.telegram.notices == [two.texts().stale_tap]
     stored = one.participant()

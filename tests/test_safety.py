@@ -97,8 +97,9 @@ async def test_an_earlier_update_arriving_late_is_answered_and_repeats_are_not(
     sam = bot.person()
     await orient(sam)
     # Two messages of Sam's reach two web processes; the later one is answered first.
-    first = {"update_id": 900, "message": sam._typed("/help")}
-    second = {"update_id": 901, "message": sam._typed("/menu")}
+    base = Person._update_id
+    first = {"update_id": base + 1, "message": sam._typed("/help")}
+    second = {"update_id": base + 2, "message": sam._typed("/menu")}
     menu = await sam.redeliver_last_update(second)
     assert menu[0].text == "What would you like to do, Sam?"
     helped = await sam.redeliver_last_update(first)
@@ -106,13 +107,13 @@ async def test_an_earlier_update_arriving_late_is_answered_and_repeats_are_not(
     # Telegram sending either again gets nothing, as does any of the last twenty.
     assert await sam.redeliver_last_update(first) == []
     assert await sam.redeliver_last_update(second) == []
-    monkeypatch.setattr(Person, "_update_id", 1_000)
+    monkeypatch.setattr(Person, "_update_id", base + 2)
     for _ in range(25):
         await sam.send("/menu")
     assert await sam.redeliver_last_update(sam.last_update) == []
-    old = {"update_id": 1_001, "message": sam._typed("/menu")}
+    old = {"update_id": base + 3, "message": sam._typed("/menu")}
     assert await sam.redeliver_last_update(old) == [], "older than all remembered: answered"
-    assert bot.participant().last_update_id == 1_025
+    assert bot.participant().last_update_id == base + 27
 
 
 async def test_a_tap_goes_on_when_telegram_refuses_to_acknowledge_it(bot: RunningBot) -> None:
