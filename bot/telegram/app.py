@@ -27,6 +27,7 @@ from bot.telegram.handlers import Front
 from bot.telegram.heartbeat import Heartbeat
 from bot.telegram.limiter import SharedRateLimiter
 from bot.telegram.ordering import PerChatUpdates
+from bot.telegram.threads import for_database
 from bot.telegram.updates import ReadableUpdates
 
 log = logging.getLogger(__name__)
@@ -53,8 +54,9 @@ def build_application(
         # Many people at once, each person's updates in order; polling and webhooks alike.
         .concurrent_updates(PerChatUpdates())
     )
+    threads = for_database(settings.database_url)
     if settings.rate_limit:  # one limit for all workers together, kept in the database
-        builder = builder.rate_limiter(SharedRateLimiter(companion, settings.rate_limit))
+        builder = builder.rate_limiter(SharedRateLimiter(companion, settings.rate_limit, threads))
     if request is not None:
         builder = builder.request(request)
     polling = request or HTTPXRequest(connection_pool_size=1)  # as the library's default
@@ -66,8 +68,11 @@ def build_application(
         companion.desk = dataclasses.replace(companion.desk, bot_username=username)
         await register_commands(application.bot, companion, settings.staff_chat_id)
 
-    application = builder.post_init(post_init).build()
-    front = Front(companion, settings.staff_chat_id)
+    async def post_shutdown(_: App) -> None:
+        threads.close()
+
+    application = builder.post_init(post_init).post_shutdown(post_shutdown).build()
+    front = Front(companion, threads, settings.staff_chat_id)
     # Only new messages in private chats; edits are answered by their own handler.
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     edited = filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE

@@ -7,6 +7,8 @@ import asyncio
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
+from bot.telegram.threads import DatabaseThreads
+
 In = TypeVar("In")
 Out = TypeVar("Out")
 
@@ -15,9 +17,12 @@ class Batches(Generic[In, Out]):
     """`run` takes the requests waiting (at most `most`) and returns one answer for each, in
     order; if it raises, every request of that batch raises with it."""
 
-    def __init__(self, run: Callable[[Sequence[In]], Sequence[Out]], most: int) -> None:
+    def __init__(
+        self, run: Callable[[Sequence[In]], Sequence[Out]], most: int, threads: DatabaseThreads
+    ) -> None:
         self._run = run
         self._most = most
+        self._threads = threads
         self._waiting: list[tuple[In, asyncio.Future[Out]]] = []
         self._worker: asyncio.Task[None] | None = None
 
@@ -32,7 +37,7 @@ class Batches(Generic[In, Out]):
         while self._waiting:
             batch, self._waiting = self._waiting[: self._most], self._waiting[self._most :]
             try:
-                answers = await asyncio.to_thread(self._run, [request for request, _ in batch])
+                answers = await self._threads.run(self._run, [request for request, _ in batch])
             except Exception as error:
                 for _, answer in batch:
                     answer.set_exception(error)

@@ -20,6 +20,7 @@ from bot.engine.types import Delivered, Delivery, Incoming, Kind, Outgoing, Repl
 from bot.keyboards import Swap
 from bot.telegram.batches import Batches
 from bot.telegram.rendering import edit, send, strip, strip_all
+from bot.telegram.threads import DatabaseThreads
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -39,11 +40,14 @@ def _groups(ids: Sequence[int]) -> list[Sequence[int]]:
 class Front:
     """The Telegram side of the companion."""
 
-    def __init__(self, companion: Companion, staff_chat_id: int | None = None) -> None:
+    def __init__(
+        self, companion: Companion, threads: DatabaseThreads, staff_chat_id: int | None = None
+    ) -> None:
         self.companion = companion
+        self.threads = threads
         self.staff_chat_id = staff_chat_id
         # Live buttons of the turns that end meanwhile, recorded in one transaction.
-        self._tidy = Batches[Swap, list[int]](companion.tidy, most=TIDY_BATCH)
+        self._tidy = Batches[Swap, list[int]](companion.tidy, most=TIDY_BATCH, threads=threads)
 
     async def _respond(
         self, update: Update, context: Context, kind: Kind, value: str = "",
@@ -70,7 +74,7 @@ class Front:
                 log.warning("update %s: crisis lines not sent: %s",
                             update.update_id, type(error).__name__)  # fmt: skip
         # The engine talks to the database synchronously; keep the event loop free meanwhile.
-        handled = await asyncio.to_thread(self.companion.handle, user.id, incoming)
+        handled = await self.threads.run(self.companion.handle, user.id, incoming)
         notice = None
         silent = acknowledge is not None and not any(r.notice for r in handled.replies)
         acknowledged = asyncio.ensure_future(acknowledge()) if acknowledge and silent else None
@@ -225,16 +229,16 @@ class Front:
 
     async def sweep(self, context: Context) -> None:
         """The clock tick: send what is due; the database says what that is."""
-        await asyncio.to_thread(self.companion.record_late_alerts)
+        await self.threads.run(self.companion.record_late_alerts)
         sweep = self.companion.sweep
-        await asyncio.to_thread(sweep.upkeep)
+        await self.threads.run(sweep.upkeep)
         # Until nothing is due: a job may plan another for now (an alert, then its deliveries).
         for _ in range(MAX_ROUNDS):
-            claimed = await asyncio.to_thread(sweep.claim_jobs, BATCH)
+            claimed = await self.threads.run(sweep.claim_jobs, BATCH)
             for group in _groups(claimed):
-                ran = [await asyncio.to_thread(sweep.run_job, job_id) for job_id in group]
+                ran = [await self.threads.run(sweep.run_job, job_id) for job_id in group]
                 sent = await self.deliver_all(context, [o for o in ran if o is not None])
-                await strip_all(context, await asyncio.to_thread(sweep.job_results, sent))
+                await strip_all(context, await self.threads.run(sweep.job_results, sent))
             if not claimed:
                 break
         await self._checkins(context)
@@ -259,9 +263,9 @@ class Front:
                     started.set()
                     if failed:  # one group failing stops those not yet started, as death would
                         return
-                    opened = await asyncio.to_thread(sweep.open_checkins, ids)
+                    opened = await self.threads.run(sweep.open_checkins, ids)
                     sent = await asyncio.gather(*(one(item) for item in opened))
-                    gone = await asyncio.to_thread(sweep.checkin_results, sent)
+                    gone = await self.threads.run(sweep.checkin_results, sent)
                 await strip_all(context, gone)
             except BaseException as error:
                 failed.append(error)
@@ -269,7 +273,7 @@ class Front:
 
         tasks: list[asyncio.Future[None]] = []
         for _ in range(MAX_ROUNDS):
-            claimed = await asyncio.to_thread(sweep.claim_checkins, BATCH)
+            claimed = await self.threads.run(sweep.claim_checkins, BATCH)
             started = asyncio.Event()
             for ids in _groups(claimed):
                 started = asyncio.Event()

@@ -15,6 +15,7 @@ from telegram.ext import BaseRateLimiter
 
 from bot.engine.companion import Companion
 from bot.telegram.batches import Batches
+from bot.telegram.threads import DatabaseThreads
 
 log = logging.getLogger(__name__)
 MAX_RETRIES = 3  # a request Telegram holds back is tried this many times more
@@ -28,9 +29,10 @@ class SharedRateLimiter(BaseRateLimiter[str]):
     URGENT, and everything while the database cannot be reached, is paced by this worker
     alone: the crisis lines never wait for the database."""
 
-    def __init__(self, companion: Companion, per_second: int) -> None:
+    def __init__(self, companion: Companion, per_second: int, threads: DatabaseThreads) -> None:
         self._companion = companion
-        self._moments = Batches[None, float](self._reserve, most=per_second)
+        self._threads = threads
+        self._moments = Batches[None, float](self._reserve, most=per_second, threads=threads)
         self._rate = per_second
         self._own_next = 0.0  # this worker's own next moment (monotonic clock)
 
@@ -80,5 +82,5 @@ class SharedRateLimiter(BaseRateLimiter[str]):
                 seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
                 log.warning("Telegram asked every worker to wait %.0f seconds", seconds)
                 self._own_next = time.monotonic() + seconds
-                await asyncio.to_thread(self._companion.hold_sends, seconds)
+                await self._threads.run(self._companion.hold_sends, seconds)
         raise AssertionError("the loop returns or raises")

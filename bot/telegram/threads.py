@@ -1,0 +1,42 @@
+"""The threads the event loop hands its database calls to."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class DatabaseThreads:
+    """`workers` threads of their own, or the loop's default pool when None. SQLite writes one
+    transaction at a time whatever the number, so one thread serves it best: more only take
+    the interpreter's lock from each other and from the event loop at every statement."""
+
+    def __init__(self, workers: int | None) -> None:
+        self._workers = workers
+        self._pool: ThreadPoolExecutor | None = None  # made at first use, again after close
+
+    async def run(self, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """The call's result, computed in one of the threads."""
+        if self._workers and self._pool is None:
+            self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="database")
+        context = contextvars.copy_context()  # as asyncio.to_thread does
+        job = functools.partial(context.run, call, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self._pool, job)
+
+    def close(self) -> None:
+        """Let the threads go (the application stopped); a later call makes new ones."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+def for_database(url: str) -> DatabaseThreads:
+    """One thread for SQLite; the loop's pool for a server, which runs transactions at once."""
+    return DatabaseThreads(1 if url.startswith("sqlite") else None)
