@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from bot.config import DEFAULT_INVITE_EXPIRY_DAYS
+from bot.models import InviteStage
 from bot.participants import create_invite
 from tests.conftest import RunningBot
 from tests.fake_telegram import Person
@@ -43,15 +44,20 @@ async def orient(
     assert person.last.text == f"What would you like to do, {name}?"
 
 
-async def enrol(bot: RunningBot, person: Person, label: str, *, zone: str, time: str) -> None:
-    """Staff invite a participant, who opens the link, agrees and finishes orientation."""
+def invite(bot: RunningBot, label: str, stage: InviteStage = InviteStage.ORIENTATION) -> str:
+    """Staff invite a participant known as `label`; the invite's code."""
     with Session(bot.engine) as session:
-        invite = create_invite(
+        made = create_invite(
             session=session, label=label, now=bot.clock.now,
-            valid_for=timedelta(days=DEFAULT_INVITE_EXPIRY_DAYS),
+            valid_for=timedelta(days=DEFAULT_INVITE_EXPIRY_DAYS), stage=stage,
         )  # fmt: skip
         session.commit()
-        code = invite.code
+        return made.code
+
+
+async def enrol(bot: RunningBot, person: Person, label: str, *, zone: str, time: str) -> None:
+    """Staff invite a participant, who opens the link, agrees and finishes orientation."""
+    code = invite(bot, label)
     await orient(person, label.title(), zone=zone, time=time, start=f"/start {code}")
 
 

@@ -81,14 +81,20 @@ def test_migrations_match_the_models(settings: Settings) -> None:
     assert differences == []
 
 
-def test_moments_in_old_columns_become_scheduled_messages(settings: Settings) -> None:
-    """Migration 0007 keeps every pending reminder of a database from before it."""
+def at_revision(settings: Settings, revision: str) -> sa.Engine:
+    """The test database migrated only as far as `revision`, as an older version left it."""
     engine = create_engine(settings.database_url)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0006")
+        command.upgrade(config, revision)
+    return engine
+
+
+def test_moments_in_old_columns_become_scheduled_messages(settings: Settings) -> None:
+    """Migration 0007 keeps every pending reminder of a database from before it."""
+    engine = at_revision(settings, "0006")
     due = datetime(2026, 12, 2, 14, 0)
     with engine.begin() as connection:
         connection.exec_driver_sql(
@@ -120,12 +126,7 @@ def test_moments_in_old_columns_become_scheduled_messages(settings: Settings) ->
 
 def test_the_last_update_answered_is_remembered_as_answered(settings: Settings) -> None:
     """Migration 0016 starts each participant's remembered updates with the last one answered."""
-    engine = create_engine(settings.database_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0015")
+    engine = at_revision(settings, "0015")
     with engine.begin() as connection:
         connection.exec_driver_sql(
             "INSERT INTO participant (id, telegram_id, created_at, last_update_id) "

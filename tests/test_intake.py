@@ -11,17 +11,15 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlmodel import Session
 
 from bot.__main__ import main
 from bot.config import Settings
 from bot.content.schema import Flow
 from bot.intake.screeners import score
 from bot.models import Alert, Answer, Completion, Invite, InviteStage, PlanItem, Tick
-from bot.participants import create_invite
 from tests.conftest import ADMIN, STAFF_CHAT, BotFactory, RunningBot
 from tests.fake_telegram import Person
-from tests.journeys import orient
+from tests.journeys import invite, orient
 from tests.test_invite import invite_by_command
 
 # Orientation ends on Friday 2026-11-27; the first session a day ahead or more is Monday's
@@ -225,13 +223,7 @@ def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
     "settings", [{"staff_chat_id": None, "staff_ids": frozenset()}], indirect=True
 )
 async def test_with_no_staff_withdrawal_risk_says_to_call_the_clinic(bot: RunningBot) -> None:
-    with Session(bot.engine) as session:
-        made = create_invite(
-            session=session, label="chart-3", now=bot.clock.now, valid_for=timedelta(days=1),
-            stage=InviteStage.INTAKE,
-        )  # fmt: skip
-        session.commit()
-        code = made.code
+    code = invite(bot, "chart-3", InviteStage.INTAKE)
     kim = bot.person(702)
     await consent(kim, code)
     await kim.tap("Next ▶")
@@ -358,13 +350,7 @@ STICKER = {
 
 
 async def test_bad_input_in_intake_keeps_the_question_and_stores_nothing(bot: RunningBot) -> None:
-    with Session(bot.engine) as session:
-        made = create_invite(
-            session=session, label="chart-6", now=bot.clock.now, valid_for=timedelta(days=1),
-            stage=InviteStage.INTAKE,
-        )  # fmt: skip
-        session.commit()
-        code = made.code
+    code = invite(bot, "chart-6", InviteStage.INTAKE)
     texts, steps = bot.texts(), {s.id: s for s in intake_flow(bot).steps}
     lee = bot.person(706)
     await consent(lee, code)

@@ -4,13 +4,9 @@ staff read it all in English."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from sqlmodel import Session
-
 from bot.models import Alert, Answer, InviteStage
-from bot.participants import create_invite
 from tests.conftest import ADMIN, RunningBot
+from tests.journeys import invite
 
 NEXT, AGREE = "Siguiente ▶", "Sí, estoy de acuerdo"
 
@@ -18,13 +14,7 @@ NEXT, AGREE = "Siguiente ▶", "Sí, estoy de acuerdo"
 async def test_in_spanish_intake_every_barrier_flags_staff_with_the_clinics_help(
     bot: RunningBot,
 ) -> None:
-    with Session(bot.engine) as session:
-        made = create_invite(
-            session=session, label="chart-5", now=bot.clock.now, valid_for=timedelta(days=1),
-            stage=InviteStage.INTAKE,
-        )  # fmt: skip
-        session.commit()
-        code = made.code
+    code = invite(bot, "chart-5", InviteStage.INTAKE)
     content = bot.companion.content
     steps = {s.id: s for s in content.language("es").flows["intake"].steps}
     texts = bot.texts("es")
