@@ -125,6 +125,11 @@ async def test_forms_need_their_token(bot: RunningBot) -> None:
         assert [a.acknowledged_at for a in bot.rows(Alert) if a.id == alert_id] == [None]
         done = await web.post(f"/alerts/{alert_id}/acknowledge", data={CSRF_FIELD: csrf(page)})
         assert done.headers["location"] == "/alerts?done=acknowledged"
+        blank = await web.post(
+            f"/alerts/{alert_id}/resolve", data={CSRF_FIELD: csrf(page), "note": "  "}
+        )  # the page asks for a note; an empty one resolves nothing and asks again
+        asked = (await web.get(blank.headers["location"])).text
+        assert bot.companion.content.staff_texts("en").alerts.resolve_prompt in html.unescape(asked)
         resolved = await web.post(
             f"/alerts/{alert_id}/resolve", data={CSRF_FIELD: csrf(page), "note": "Called back"}
         )
@@ -133,7 +138,9 @@ async def test_forms_need_their_token(bot: RunningBot) -> None:
     [alert] = [a for a in bot.rows(Alert) if a.id == alert_id]
     assert (alert.acknowledged_by, alert.resolved_by) == (ADMIN, ADMIN)
     assert alert.resolution_note == "Called back"
-    assert actions(bot) == ["sign_in", "view_alerts", "acknowledge", "resolve", "view_alerts"]
+    assert actions(bot) == [
+        "sign_in", "view_alerts", "acknowledge", "view_alerts", "resolve", "view_alerts"
+    ]  # fmt: skip
 
 
 async def test_a_session_ends_after_15_idle_minutes_or_on_sign_out(bot: RunningBot) -> None:
@@ -276,8 +283,8 @@ async def test_the_page_words_are_the_staff_texts(
         log = (await web.get("/audit")).text
     assert "<h1>People: 3</h1>" in table and ">BAM Danger" in table
     assert "<h1>Waiting: 1</h1>" in queue
-    assert '<button type="submit">Take it</button>' in queue
-    assert '<button type="submit">Close it</button>' in queue
+    assert ">Take it</button>" in queue and ">Close it</button>" in queue
+    assert 'aria-label="Take it: ' in queue  # a screen reader hears whose alert it is
     assert "<h1>Who saw what</h1>" in log
 
 

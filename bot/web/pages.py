@@ -21,7 +21,7 @@ from bot.web.guard import Visit
 
 AUDIT_ROWS = 100
 ALL = "all"
-ACKNOWLEDGED, RESOLVED, TAKEN = "acknowledged", "resolved", "taken"
+ACKNOWLEDGED, RESOLVED, TAKEN, NOTE = "acknowledged", "resolved", "taken", "note"
 Key = Callable[[OverviewRow], Any]
 SORTS: dict[str, Key] = {
     "label": lambda row: row.label,
@@ -163,7 +163,10 @@ def alerts(visit: Visit) -> Response:
     found = store.open_alerts(session=visit.session)
     visit.audit(AuditAction.VIEW_ALERTS, detail=f"{len(found)} open")
     words = visit.texts.alerts
-    said = {ACKNOWLEDGED: words.acknowledged, RESOLVED: words.resolved, TAKEN: words.taken}
+    said = {
+        ACKNOWLEDGED: words.acknowledged, RESOLVED: words.resolved, TAKEN: words.taken,
+        NOTE: words.resolve_prompt,
+    }  # fmt: skip
     zone = visit.desk.zone
     return visit.render(
         "alerts.html",
@@ -208,7 +211,7 @@ def resolve(visit: Visit) -> Response:
     alert_id = int(visit.request.path_params["alert_id"])
     note = str(visit.form.get("note", "")) if visit.form else ""
     if not note.strip():  # the form asks for a note; an empty one resolves nothing
-        return _back_to_alerts(TAKEN)
+        return _back_to_alerts(NOTE)
     done = store.resolve(
         session=visit.session, alert_id=alert_id, by=visit.member.telegram_id, note=note,
         now=visit.now,
