@@ -140,10 +140,11 @@ async def test_an_intake_invite_leads_through_intake_into_orientation(
     assert not any(re.search(r"AUDIT|NIDA|score|positive", s.text) for s in sam.inbox())
 
     [page, *_] = [s.text for s in await bot.person(ADMIN).send("/participant chart-7")]
+    asked = {step.id: step.text.split("?")[0] + "?" for step in intake_flow(bot).steps}
     for line in [
-        "contact: A text message",
-        "help_with: I want to stop drinking before I lose my job",
-        "benzos: Yes",
+        f"{asked['contact']} ➤ A text message",
+        f"{asked['help_with']} ➤ I want to stop drinking before I lose my job",
+        f"{asked['benzos']} ➤ Yes",
         "AUDIT-C: 6 of 12, 3 of 3 answered; positive at 3+ (women), check 4+ for men",
         "NIDA single question: positive (answer level 1 of 4)",
         "Barriers they tapped:\nGetting here",

@@ -68,9 +68,12 @@ async def test_in_spanish_intake_every_barrier_flags_staff_with_the_clinics_help
     given = {a.question: a.value for a in bot.rows(Answer) if a.flow == "intake"}
     assert given["help_with"] == "Quiero dejar de tomar" and given["audit_often"] == "never"
     [page, *_] = [s.text for s in await bot.person(ADMIN).send("/participant chart-5")]
-    for line in [
-        "contact: A phone call",
-        "opioids: Yes",
+    english = {
+        s.id: s.text.split("?")[0] + "?" for s in content.language("en").flows["intake"].steps
+    }
+    for line in [  # staff read it in the clinic's first language
+        f"{english['contact']} ➤ A phone call",
+        f"{english['opioids']} ➤ Yes",
         "AUDIT-C: 0 of 12, 3 of 3 answered; negative at 3+ (women), check 4+ for men",
         "NIDA single question: negative (answer level 0 of 4)",
         "Barriers they tapped:\n" + "\n".join(b.label["en"] for b in clinic.barriers),

@@ -3,6 +3,7 @@ export and any other staff view read these getters and render them their own way
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,7 @@ from bot.intake.screeners import Score, score
 from bot.models import Answer, Participant, PlanItem
 
 QUESTIONS = "questions"  # the plan section of their own questions for the assessment
+FIRST_SENTENCE = re.compile(r"[^.?!\n]*[.?!]")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,12 @@ class IntakeAnswer:
     screener: str | None
     answered_at: datetime
     content_version: str
+
+    @property
+    def asked(self) -> str:
+        """The question's first sentence: enough for staff to know what was asked."""
+        found = FIRST_SENTENCE.match(self.question)
+        return found.group(0) if found else self.question
 
 
 class Item(NamedTuple):

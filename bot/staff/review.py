@@ -210,7 +210,7 @@ def _completions(session: Session, participant: Participant, zone: ZoneInfo) -> 
 def _intake(intake: Intake, texts: StaffTexts) -> list[tuple[str, list[str]]]:
     """The intake's sections: answers with screener scores, barriers, questions, paperwork."""
     words = texts.timeline
-    answers = [fill(words.intake_answer, {"question": a.question_id, "answer": a.answer})
+    answers = [fill(words.intake_answer, {"question": a.asked, "answer": a.answer})
                for a in intake.answers]  # fmt: skip
     for s in intake.scores:
         verdict = words.positive if s.positive else words.negative
