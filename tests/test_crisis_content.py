@@ -48,6 +48,10 @@ CASES = [
      f"    - someone + gravesign within 6 unless past/idom {MARK}\n",
      "overdose rule 'someone + gravesign within 6 unless past/idom': there is no list 'idom' "
      "under words: add it or fix the name"),
+    ("    - depressant + booze + took within 8 unless past\n",
+     f"    - depressant + boze + took within 8 unless past {MARK}\n",
+     "mixing rule 'depressant + boze + took within 8 unless past': there is no list 'boze' "
+     "under words: add it or fix the name"),
     ("    - self + death within 6 unless past/idiom\n", f"    - death within 6 {MARK}\n",
      "crisis rule 'death within 6': join two or more lists with '+', as in "
      "'self + death within 6'"),

@@ -117,3 +117,20 @@ async def test_a_process_that_did_not_see_the_last_turn_screens_everything(
     got = await second.person(703).send("beer and xanax")
     assert overdose_first(second, "en", got)
     assert crisis_alerts(second) == ["intake:substances"]
+
+
+async def test_drinking_and_taking_xanax_is_stored_at_the_substances_question(
+    bot: RunningBot,
+) -> None:
+    """The sentence says what the person uses: no `mixing:` pattern or rule counts at this
+    step, so it is stored and intake goes on."""
+    steps = intake_steps(bot, "en")
+    kim = bot.person(704)
+    await to_substances(bot, kim, "chart-4", "en")
+    got = await kim.send("I drink beer and take xanax")
+    assert not got_crisis_lines(bot, "en", got)
+    assert got[0].text == steps["substances"].reply
+    assert got[-1].text == steps["last_use"].text
+    assert crisis_alerts(bot) == []
+    given = {a.question: a.value for a in bot.rows(Answer) if a.flow == "intake"}
+    assert given["substances"] == "I drink beer and take xanax"

@@ -198,3 +198,104 @@ def test_at_a_step_that_asks_what_they_use_naming_two_is_an_answer(
 def test_sleeping_alone_is_not_a_drug(screen: CrisisScreen) -> None:
     assert screen.assess("My drinking, and sleeping better") is None
     assert screen.assess("wine and sleeping pills") is Danger.OVERDOSE
+
+
+# Answers people give at intake's questions on what they use, when they last used, benzos,
+# opioids and the medicines they take: how much, how often, with doses.
+INTAKE_ANSWERS = [
+    "I drink beer and take xanax",
+    "I take 2 klonopin a day",
+    "I take 3 pills a day and drink 6 beers",
+    "2 xanax a day",
+    "methadone 80 mg",
+    "suboxone 8mg twice a day",
+    "I drink a 12 pack most nights and take my klonopin",
+    "help with my drinking and my xanax",
+    "beer, vodka on weekends, xanax when I can get it",
+    "I drink wine every night and take ambien to sleep",
+    "6 beers a night and 1mg klonopin",
+    "alcohol daily, about a fifth, and 2mg xanax 3 times a day",
+    "valium 10 mg twice daily, and I drink on weekends",
+    "percs and beer",
+    "I take oxy for my back and drink a few beers after work",
+    "fentanyl, sometimes xanax, and I drink",
+    "heroin daily and bars when I can, plus liquor",
+    "yesterday, I had some beers and a couple xanax",
+    "last night I drank and took a klonopin",
+    "this morning, 2 bars and a beer",
+    "gabapentin 300 mg three times a day, seroquel 50 at night",
+    "seroquel 100mg at night, and I drink 4 or 5 beers",
+    "I take 5 xanax a day",
+    "I drink 8 beers a day and take 4 klonopin",
+    "klonopin 1mg 3x a day, prescribed",
+    "I use meth and drink, and take xanax to come down",
+    "whiskey mostly, and my ativan",
+    "tramadol 50mg, and wine with dinner",
+    "I drink and take sleeping pills most nights",
+    "lean and xanax",
+    "tomo clonazepam y cerveza",
+    "fumo mota y tomo alprazolam",
+    "tomo 2 rivotril al dia",
+    "cerveza todos los dias y clonazepam en la noche",
+    "tomo alprazolam 2 mg y bebo cerveza los fines de semana",
+    "metadona 80 mg",
+    "ayer tome unas cervezas y una pastilla",
+    "bebo 6 cervezas diario y tomo tafil",
+    "tomo pastillas para dormir y vino",
+    "ayuda con la bebida y las pastillas",
+    "heroina y alcohol",
+    "tomo 3 pastillas al dia y bebo vino",
+    "suboxone 8 mg dos veces al dia",
+    "me tomo un xanax y unas chelas los viernes",
+]
+# What someone in danger could type at the same steps.
+INTAKE_DANGERS = [
+    ("I took a whole bottle of xanax", Danger.OVERDOSE),
+    ("I just took 30 pills", Danger.OVERDOSE),
+    ("I took all my klonopin with a fifth of vodka", Danger.OVERDOSE),
+    ("just took 10 bars and drank a bottle of wine", Danger.OVERDOSE),
+    ("I took way too many pills and I'm drinking", Danger.OVERDOSE),
+    ("I mixed xanax and alcohol and I can't breathe", Danger.OVERDOSE),
+    ("I took 8 klonopin and now I feel like I'm dying", Danger.OVERDOSE),
+    ("my boyfriend took xanax and drank and he's not breathing", Danger.OVERDOSE),
+    ("I'm going to take all my pills tonight", Danger.OVERDOSE),
+    ("I just took 4 bars and drank a fifth of vodka", Danger.OVERDOSE),
+    ("took a bunch of xanax with beer an hour ago", Danger.OVERDOSE),
+    ("i drank a bottle of wine and took my whole script of ambien", Danger.OVERDOSE),
+    ("just mixed xanax and vodka, scared", Danger.OVERDOSE),
+    ("I took xanax and drank and I can barely keep my eyes open", Danger.OVERDOSE),
+    ("took klonopin and vodka and my chest feels heavy", Danger.OVERDOSE),
+    ("tomé todas mis pastillas", Danger.OVERDOSE),
+    ("me tomé todas las pastillas con cerveza", Danger.OVERDOSE),
+    ("mi novio tomó pastillas con alcohol y no respira", Danger.OVERDOSE),
+    ("me trague el frasco de clonazepam", Danger.OVERDOSE),
+    ("tomé clonazepam con tequila hace una hora y me siento muy mal", Danger.OVERDOSE),
+    ("me tomé unas pastillas con alcohol y no me siento bien", Danger.OVERDOSE),
+    ("mezclé alcohol con clonazepam y no puedo mantener los ojos abiertos", Danger.OVERDOSE),
+    ("mi amigo tomó xanax con vino y no despierta", Danger.OVERDOSE),
+    ("I want to die", Danger.CRISIS),
+    ("I want to kill myself with my pills and vodka", Danger.CRISIS),
+    ("me quiero morir", Danger.CRISIS),
+    ("quiero matarme", Danger.CRISIS),
+]
+
+
+@pytest.mark.parametrize("text", INTAKE_ANSWERS)
+def test_an_honest_answer_at_intake_is_an_answer(screen: CrisisScreen, text: str) -> None:
+    """Neither the `mixing:` patterns nor the `mixing:` rules under `together:` count there."""
+    assert screen.assess(text, names_substances=True) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), INTAKE_DANGERS)
+def test_a_danger_at_intake_still_gets_help(
+    screen: CrisisScreen, text: str, expected: Danger
+) -> None:
+    assert screen.assess(text, names_substances=True) is expected
+
+
+@pytest.mark.parametrize(
+    "text", ["I drink 8 beers a day and take 4 klonopin", "me tomo un xanax y unas chelas"]
+)
+def test_outside_intake_a_mixing_rule_gets_911_first(screen: CrisisScreen, text: str) -> None:
+    """These two fire only through the `mixing:` rules under `together:`, not a pattern."""
+    assert screen.assess(text) is Danger.OVERDOSE

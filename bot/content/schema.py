@@ -342,9 +342,12 @@ class CrisisWords(Strict):
     # Everyday idioms that must not count ("dying to see my kids").
     not_crisis: tuple[str, ...] = ()
     use: tuple[str, ...] = ()  # words of using ("I relapsed"): the slip flow, not crisis help
-    # Named word lists; rules under overdose/crisis fire when words of several lists meet.
+    # Named word lists; rules under overdose/mixing/crisis fire when words of several lists
+    # meet. `mixing` rules are two substances used together: skipped like `mixing` patterns.
     words: dict[str, tuple[str, ...]] = Field(default_factory=dict)
-    together: dict[Literal["overdose", "crisis"], tuple[str, ...]] = Field(default_factory=dict)
+    together: dict[Literal["overdose", "mixing", "crisis"], tuple[str, ...]] = Field(
+        default_factory=dict
+    )
 
 
 class ClinicSession(Strict):

@@ -35,7 +35,7 @@ def check_together(crisis: CrisisWords, file: YamlFile) -> Iterator[Problem]:
                 )  # fmt: skip
             seen.add(regex)
     used: set[str] = set()
-    for kind in ("overdose", "crisis"):
+    for kind in ("overdose", "mixing", "crisis"):
         for index, text in enumerate(crisis.together.get(kind, ())):
             try:
                 rule = parse_rule(text, crisis.words)

@@ -34,6 +34,7 @@ class _Language:
     mixing: re.Pattern[str]
     crisis: re.Pattern[str]
     overdose_rules: Rules
+    mixing_rules: Rules
     crisis_rules: Rules
 
     @classmethod
@@ -46,12 +47,13 @@ class _Language:
             compile_patterns(source.mixing, spellings),
             compile_patterns(source.crisis, spellings),
             Rules(source.words, source.together.get("overdose", ()), spellings),
+            Rules(source.words, source.together.get("mixing", ()), spellings),
             Rules(source.words, source.together.get("crisis", ()), spellings),
         )
 
     def assess(self, found: list[str], *, names_substances: bool) -> Danger | None:
         text = self.everyday.sub(BLOCK, spell(found, self.spellings))
-        mixing = not names_substances and self.mixing.search(text)
+        mixing = not names_substances and (self.mixing.search(text) or self.mixing_rules.fire(text))
         if mixing or self.overdose.search(text) or self.overdose_rules.fire(text):
             return Danger.OVERDOSE
         if self.crisis.search(text) or self.crisis_rules.fire(text):
@@ -74,7 +76,8 @@ class CrisisScreen:
         """OVERDOSE when the text speaks of an overdose or someone not breathing, CRISIS for
         any other crisis words, None for everyday talk. `names_substances`: the text answers
         a question about what the person uses, so two substances named together (the
-        `mixing` patterns) are an answer, not an emergency; every other pattern still counts."""
+        `mixing` patterns and rules) are an answer, not an emergency; every other pattern
+        and rule still counts."""
         found = words(text)
         dangers = {language.assess(found, names_substances=names_substances)
                    for language in self._languages}  # fmt: skip
