@@ -31,7 +31,7 @@ _TABLE: sa.Table = Participant.__table__  # type: ignore[attr-defined]
 # Only the columns a swap needs, locked (FOR UPDATE on PostgreSQL) in id order, as the sweep
 # locks participants; and one UPDATE for all of them.
 _LOCK = (
-    sa.select(_TABLE.c.id, _TABLE.c.telegram_id, _TABLE.c.keyboards)
+    sa.select(_TABLE.c.id, _TABLE.c.telegram_id, _TABLE.c.keyboards, _TABLE.c.unsent)
     .where(_TABLE.c.telegram_id.in_(sa.bindparam("telegram_ids", expanding=True)))
     .order_by(_TABLE.c.id)
     .with_for_update()
@@ -41,11 +41,6 @@ _WRITE = (
     .where(_TABLE.c.id == sa.bindparam("row"))
     .values(keyboards=sa.bindparam("live"), unsent=sa.bindparam("behind"))
 )
-_WRITE_LIVE = (
-    sa.update(_TABLE)
-    .where(_TABLE.c.id == sa.bindparam("row"))
-    .values(keyboards=sa.bindparam("live"))
-)
 
 
 def swap_all(*, session: Session, swaps: Sequence[Swap]) -> list[list[int]]:
@@ -54,24 +49,18 @@ def swap_all(*, session: Session, swaps: Sequence[Swap]) -> list[list[int]]:
     connection = session.connection()
     wanted = sorted({swap.telegram_id for swap in swaps})
     found = connection.execute(_LOCK, {"telegram_ids": wanted}).all()
-    rows = {telegram_id: [row_id, kept] for row_id, telegram_id, kept in found}
-    answered: set[int] = set()
+    rows = {t: {"row": row_id, "live": kept, "behind": behind} for row_id, t, kept, behind in found}
     strips: list[list[int]] = []
     for swap in swaps:
         row = rows.get(swap.telegram_id)
         if row is None:  # staff, or someone not yet known: nothing is tracked
             strips.append([])
             continue
-        row[1], strip = _swapped(row[1], swap.shown, swap.done, swap.stale)
+        row["live"], strip = _swapped(row["live"], swap.shown, swap.done, swap.stale)
+        row["behind"] = row["behind"] and not swap.answered
         strips.append(strip)
-        if swap.answered:
-            answered.add(swap.telegram_id)
-    told = [{"row": r[0], "live": r[1], "behind": False} for t, r in rows.items() if t in answered]
-    untold = [{"row": r[0], "live": r[1]} for t, r in rows.items() if t not in answered]
-    if told:
-        connection.execute(_WRITE, told)
-    if untold:
-        connection.execute(_WRITE_LIVE, untold)
+    if rows:
+        connection.execute(_WRITE, list(rows.values()))
     return strips
 
 

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
+import sqlalchemy as sa
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -39,4 +41,4 @@ class DatabaseThreads:
 
 def for_database(url: str) -> DatabaseThreads:
     """One thread for SQLite; the loop's pool for a server, which runs transactions at once."""
-    return DatabaseThreads(1 if url.startswith("sqlite") else None)
+    return DatabaseThreads(1 if sa.make_url(url).get_backend_name() == "sqlite" else None)
