@@ -4,16 +4,11 @@ typed anywhere else is still an overdose risk."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from sqlmodel import Session
-
 from bot.content.schema import Step
 from bot.models import Alert, Answer, InviteStage
-from bot.participants import create_invite
 from tests.conftest import BotFactory, RunningBot
 from tests.fake_telegram import Person, Sent
-from tests.journeys import orient
+from tests.journeys import invite, orient
 
 
 def intake_steps(bot: RunningBot, language: str) -> dict[str, Step]:
@@ -41,13 +36,7 @@ def crisis_alerts(bot: RunningBot) -> list[str]:
 async def to_substances(bot: RunningBot, person: Person, label: str, language: str) -> None:
     """Staff invite the person with `--stage intake`; they agree and answer up to the question
     on which drugs or alcohol they used."""
-    with Session(bot.engine) as session:
-        made = create_invite(
-            session=session, label=label, now=bot.clock.now, valid_for=timedelta(days=1),
-            stage=InviteStage.INTAKE,
-        )  # fmt: skip
-        session.commit()
-        code = made.code
+    code = invite(bot, label, InviteStage.INTAKE)
     steps, lang = intake_steps(bot, language), bot.companion.content.language(language)
     consent = lang.flows["consent"]
     agree = next(o.label for s in consent.steps for o in s.options if o.do == "consent_agree")
@@ -61,6 +50,17 @@ async def to_substances(bot: RunningBot, person: Person, label: str, language: s
     assert got[-1].text == steps["substances"].text
 
 
+def stored_as_the_answer(bot: RunningBot, language: str, typed: str, got: list[Sent]) -> None:
+    """The typed list got no crisis lines and no flag: it is the substances answer, thanked
+    for, and intake moved on."""
+    steps = intake_steps(bot, language)
+    assert not got_crisis_lines(bot, language, got)
+    assert got[0].text == steps["substances"].reply
+    assert got[-1].text == steps["last_use"].text
+    given = {a.question: a.value for a in bot.rows(Answer) if a.flow == "intake"}
+    assert given["substances"] == typed
+
+
 async def test_naming_pills_and_alcohol_at_the_substances_question_is_stored(
     bot: RunningBot,
 ) -> None:
@@ -72,12 +72,8 @@ async def test_naming_pills_and_alcohol_at_the_substances_question_is_stored(
     assert crisis_alerts(bot) == ["intake:substances"]
     await sam.tap(bot.companion.content.language("en").messages.buttons.carry_on)
     got = await sam.send("beer and xanax")
-    assert not got_crisis_lines(bot, "en", got)
-    assert got[0].text == steps["substances"].reply
-    assert got[-1].text == steps["last_use"].text  # intake moves on
+    stored_as_the_answer(bot, "en", "beer and xanax", got)
     assert crisis_alerts(bot) == ["intake:substances"]  # only the bottle of xanax
-    given = {a.question: a.value for a in bot.rows(Answer) if a.flow == "intake"}
-    assert given["substances"] == "beer and xanax"
     # Withdrawal risk is asked and flagged as always.
     await sam.tap(next(o.label for o in steps["last_use"].options if o.value == "today"))
     got = await sam.tap(next(o.label for o in steps["benzos"].options if o.value == "yes"))
@@ -86,16 +82,11 @@ async def test_naming_pills_and_alcohol_at_the_substances_question_is_stored(
 
 
 async def test_in_spanish_cerveza_y_clonazepam_is_an_answer(bot: RunningBot) -> None:
-    steps = intake_steps(bot, "es")
     eva = bot.person(702, language_code="es")
     await to_substances(bot, eva, "chart-2", "es")
     got = await eva.send("cerveza y clonazepam")
-    assert not got_crisis_lines(bot, "es", got)
-    assert got[0].text == steps["substances"].reply
-    assert got[-1].text == steps["last_use"].text
+    stored_as_the_answer(bot, "es", "cerveza y clonazepam", got)
     assert crisis_alerts(bot) == []
-    given = {a.question: a.value for a in bot.rows(Answer) if a.flow == "intake"}
-    assert given["substances"] == "cerveza y clonazepam"
 
 
 async def test_outside_intake_the_same_list_gets_911_first(bot: RunningBot) -> None:
@@ -124,13 +115,8 @@ async def test_drinking_and_taking_xanax_is_stored_at_the_substances_question(
 ) -> None:
     """The sentence says what the person uses: no `mixing:` pattern or rule counts at this
     step, so it is stored and intake goes on."""
-    steps = intake_steps(bot, "en")
     kim = bot.person(704)
     await to_substances(bot, kim, "chart-4", "en")
     got = await kim.send("I drink beer and take xanax")
-    assert not got_crisis_lines(bot, "en", got)
-    assert got[0].text == steps["substances"].reply
-    assert got[-1].text == steps["last_use"].text
+    stored_as_the_answer(bot, "en", "I drink beer and take xanax", got)
     assert crisis_alerts(bot) == []
-    given = {a.question: a.value for a in bot.rows(Answer) if a.flow == "intake"}
-    assert given["substances"] == "I drink beer and take xanax"
