@@ -41,7 +41,7 @@ def measure(kind: str, sizes: s.Sizes, folder: Path, server: str | None) -> dict
         found["startup_big_seconds"] = s.startup_seconds(target)
         found["sweep"] = s.in_process(s.sweep_and_send, target, sizes.due)
     with database(kind, folder, server) as target:
-        found["conversation"] = s.conversation(target, sizes)
+        found["conversation"] = s.in_process(s.conversation, target, sizes)
     sweep, chat = found["sweep"], found["conversation"]
     found["ratios"] = {
         "conversation_vs_ptb": chat["bot_updates_per_second"] / chat["ptb_updates_per_second"],

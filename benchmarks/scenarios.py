@@ -4,6 +4,7 @@ that what they measure (memory, start-up) is a bot's and not the benchmark's."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
 import statistics
@@ -163,9 +164,10 @@ def resident_mb() -> float:
 
 
 def in_process(work: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
-    """Run the work in a fresh Python process and return what it returned."""
+    """Run the work in a fresh Python process, as quiet as this one, and return what it
+    returned."""
     spawn = multiprocessing.get_context("spawn")
-    with spawn.Pool(1) as pool:
+    with spawn.Pool(1, initializer=logging.disable, initargs=(logging.ERROR,)) as pool:
         result: dict[str, Any] = pool.apply(work, args)
     return result
 

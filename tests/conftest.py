@@ -25,6 +25,7 @@ from bot.db import create_engine, migrate, session_factory
 from bot.engine.companion import Companion, build_companion
 from bot.features import build_registry
 from bot.models import CheckIn, Participant, ScheduledMessage
+from bot.telegram.afterwards import Afterwards
 from bot.telegram.app import App, build_application
 from bot.telegram.heartbeat import Heartbeat
 from tests.fake_telegram import TOKEN, Clock, FakeTelegram, Person
@@ -42,9 +43,10 @@ class RunningBot:
     clock: Clock
     companion: Companion
     heartbeat: Heartbeat  # when this process's sweep last finished
+    afterwards: Afterwards  # what follows each turn's answer: awaited after every update
 
     def person(self, user_id: int = 4242, language_code: str = "en") -> Person:
-        return Person(self.app, self.telegram, user_id, language_code)
+        return Person(self.app, self.telegram, user_id, language_code, afterwards=self.afterwards)
 
     def texts(self, language: str = "en") -> Texts:
         """The participant texts of a language, as the content files say them."""
@@ -52,7 +54,9 @@ class RunningBot:
 
     def in_staff_group(self, user_id: int) -> Person:
         """Someone writing in the clinic's staff group."""
-        return Person(self.app, self.telegram, user_id, chat_id=STAFF_CHAT)
+        return Person(
+            self.app, self.telegram, user_id, chat_id=STAFF_CHAT, afterwards=self.afterwards
+        )
 
     def participant(self, user_id: int = 4242) -> Participant:
         with Session(self.engine) as session:
@@ -166,14 +170,15 @@ async def start_bot(settings: Settings) -> AsyncIterator[BotFactory]:
             settings, session_factory(engine), clock=clock, content=content_of(settings.content_dir)
         )
         telegram = FakeTelegram()
-        heartbeat = Heartbeat()
+        heartbeat, afterwards = Heartbeat(), Afterwards()
         app = build_application(
-            settings, companion, request=telegram, token=TOKEN, heartbeat=heartbeat
-        )
+            settings, companion, request=telegram, token=TOKEN, heartbeat=heartbeat,
+            afterwards=afterwards,
+        )  # fmt: skip
         await app.initialize()
         assert app.post_init is not None
         await app.post_init(app)  # as run_polling does once it has initialised
-        bot = RunningBot(app, telegram, engine, clock, companion, heartbeat)
+        bot = RunningBot(app, telegram, engine, clock, companion, heartbeat, afterwards)
         running.append(bot)
         return bot
 

@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.telegram.afterwards import Afterwards
 from bot.telegram.app import App
 
 BOT_ID = 777000
@@ -255,8 +256,10 @@ class Person:
         language_code: str = "en",
         first_name: str = "Alex",
         chat_id: int | None = None,
+        afterwards: Afterwards | None = None,
     ) -> None:
         self.app = app
+        self.afterwards = afterwards  # awaited after each update, as a person looks a moment later
         self.telegram = telegram
         self.user_id = user_id
         # A group chat (the staff group) when set; the person's private chat otherwise.
@@ -293,6 +296,8 @@ class Person:
         fewer buttons."""
         before = len(self.telegram.shown)
         await self.app.process_update(Update.de_json(payload, self.app.bot))
+        if self.afterwards is not None:
+            await self.afterwards.settled()
         changed = [s for s in self.telegram.shown[before:] if s.chat_id == self.chat_id]
         latest = {s.message_id: s for s in changed}  # a message edited twice: as it ended
         return [latest[i] for i in dict.fromkeys(s.message_id for s in changed)]

@@ -3,6 +3,9 @@ buttons, only the newest message has live buttons, long texts arrive in pages.""
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import pytest
 from sqlmodel import Session
 
@@ -17,6 +20,7 @@ from tests.journeys import agree, answer_checkin, orient
 from tests.test_checkins import DAY_ONE, graduate
 
 NEXT = "Next ▶"
+HANG_GUARD = 30  # seconds: only so that a broken test fails instead of hanging
 
 
 def step(bot: RunningBot, flow: str, step_id: str) -> Step:
@@ -207,3 +211,28 @@ async def test_a_card_that_cannot_be_edited_comes_anew(bot: RunningBot) -> None:
     assert len(got) == 1 and got[0].message_id != card.message_id
     assert got[0].text.startswith(step(bot, "consent", "what_i_am").text.split("{")[0])
     assert bot.telegram.live_keyboards(alex.chat_id) == 1  # the old card lost its buttons
+
+
+async def test_the_next_message_is_answered_while_old_buttons_come_off(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sam = bot.person()
+    await orient(sam)
+    let_go = asyncio.Event()
+    answer = bot.telegram.do_request
+
+    async def strips_held(url: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        if url.endswith("/editMessageReplyMarkup"):
+            await let_go.wait()
+        return await answer(url, *args, **kwargs)
+
+    monkeypatch.setattr(bot.telegram, "do_request", strips_held)
+    impatient = Person(bot.app, bot.telegram, sam.user_id)  # does not wait for the tidying
+    menu = (await asyncio.wait_for(impatient.send("/menu"), HANG_GUARD))[-1]
+    help_ = await asyncio.wait_for(impatient.send("/help"), HANG_GUARD)
+    assert bot.telegram.live_keyboards(sam.chat_id) > 1  # answered, old buttons still there
+    let_go.set()
+    await asyncio.wait_for(bot.afterwards.settled(), HANG_GUARD)
+    assert bot.telegram.live_keyboards(sam.chat_id) == 1
+    assert not any(s.buttons for s in sam.inbox() if s.message_id == menu.message_id)
+    assert [s.text for s in await sam.send("/help")] == [s.text for s in help_]

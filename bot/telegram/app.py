@@ -23,6 +23,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.config import Settings
 from bot.content.loader import DEFAULT_LANGUAGE
 from bot.engine.companion import Companion
+from bot.telegram.afterwards import Afterwards
 from bot.telegram.handlers import Front
 from bot.telegram.heartbeat import Heartbeat
 from bot.telegram.limiter import SharedRateLimiter
@@ -44,8 +45,11 @@ def build_application(
     request: BaseRequest | None = None,
     token: str | None = None,
     heartbeat: Heartbeat | None = None,
+    afterwards: Afterwards | None = None,
 ) -> App:
-    """The bot: handlers in the order they must win, and the reminder clock."""
+    """The bot: handlers in the order they must win, and the reminder clock. What follows a
+    turn's answer goes to `afterwards` (a test awaits it); `post_stop` waits for it."""
+    afterwards = afterwards or Afterwards()
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         Application.builder()
         .token(token or settings.telegram_token or "")
@@ -68,11 +72,16 @@ def build_application(
         companion.desk = dataclasses.replace(companion.desk, bot_username=username)
         await register_commands(application.bot, companion, settings.staff_chat_id)
 
+    async def post_stop(_: App) -> None:
+        await afterwards.settled()
+
     async def post_shutdown(_: App) -> None:
         threads.close()
 
-    application = builder.post_init(post_init).post_shutdown(post_shutdown).build()
-    front = Front(companion, threads, settings.staff_chat_id)
+    application = (
+        builder.post_init(post_init).post_stop(post_stop).post_shutdown(post_shutdown).build()
+    )
+    front = Front(companion, threads, afterwards, settings.staff_chat_id)
     # Only new messages in private chats; edits are answered by their own handler.
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     edited = filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE

@@ -18,6 +18,7 @@ from telegram.ext import ContextTypes
 from bot.engine.companion import Companion
 from bot.engine.types import Delivered, Delivery, Incoming, Kind, Outgoing, Reply, plain
 from bot.keyboards import Swap
+from bot.telegram.afterwards import Afterwards
 from bot.telegram.batches import Batches
 from bot.telegram.rendering import edit, send, strip, strip_all
 from bot.telegram.threads import DatabaseThreads
@@ -41,10 +42,12 @@ class Front:
     """The Telegram side of the companion."""
 
     def __init__(
-        self, companion: Companion, threads: DatabaseThreads, staff_chat_id: int | None = None
-    ) -> None:
+        self, companion: Companion, threads: DatabaseThreads, afterwards: Afterwards,
+        staff_chat_id: int | None = None,
+    ) -> None:  # fmt: skip
         self.companion = companion
         self.threads = threads
+        self.afterwards = afterwards
         self.staff_chat_id = staff_chat_id
         # Live buttons of the turns that end meanwhile, recorded in one transaction.
         self._tidy = Batches[Swap, list[int]](companion.tidy, most=TIDY_BATCH, threads=threads)
@@ -101,7 +104,8 @@ class Front:
 
         An answered question shows its answer in place while what follows is sent, so a tap
         on a question costs one round trip to Telegram, not two. Older messages lose their
-        buttons only once the new ones are out: should sending fail, the old ones still work."""
+        buttons only once the new ones are out (should sending fail, the old ones still work),
+        and afterwards: the chat's next update need not wait for it."""
         done, notice, sent = [tapped] if tapped is not None else [], None, False
         bare: list[int] = []  # the tapped message, edited to show a reply without buttons
         side: list[asyncio.Future[None]] = []  # answers shown in place meanwhile
@@ -136,7 +140,9 @@ class Front:
             stale = tapped if notice is not None else None
             done = [] if notice is not None else done
             gone = await self._tidy.ask(Swap(chat_id, shown, done, stale, answered=sent))
-            await strip(context, chat_id, [i for i in gone if i not in bare])
+            old = [i for i in gone if i not in bare]
+            if old:
+                self.afterwards.start(strip(context, chat_id, old))
         # A second tap on a card that has already moved on needs no word.
         return notice if tapped in gone else None
 

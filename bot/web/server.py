@@ -33,6 +33,8 @@ def run_web(settings: Settings, companion: Companion, secret: str) -> None:
             await application.start()
             await uvicorn.Server(config).serve()
             await application.stop()
+            assert application.post_stop is not None
+            await application.post_stop(application)  # as run_polling does once stopped
 
     asyncio.run(serve())
 
