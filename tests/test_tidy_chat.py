@@ -18,9 +18,9 @@ from tests.conftest import BotFactory, RunningBot, write_locked
 from tests.fake_telegram import Person, WorkerKilled
 from tests.journeys import agree, answer_checkin, orient
 from tests.test_checkins import DAY_ONE, graduate
+from tests.test_many_at_once import HANG_GUARD
 
 NEXT = "Next ▶"
-HANG_GUARD = 30  # seconds: only so that a broken test fails instead of hanging
 
 
 def step(bot: RunningBot, flow: str, step_id: str) -> Step:

@@ -26,8 +26,9 @@ class Afterwards:
 
     def _done(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("work after a turn failed with %s", type(task.exception()).__name__)
+        error = None if task.cancelled() else task.exception()
+        if error is not None:
+            log.error("work after a turn failed with %s", type(error).__name__)
 
     async def settled(self) -> None:
         """Once everything started so far, and whatever it started, has finished."""
